@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The process side of CGI: reads the environment and stdin, writes stdout once.
+public enum CGIProcess {
+    /// Variables a page may look at. Reading a fixed list (not `environ`) keeps the process's
+    /// view of its environment explicit.
+    public static let variables = [
+        "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_LENGTH", "CONTENT_TYPE",
+        "HTTP_COOKIE", "HTTP_HOST", "HTTP_ORIGIN", "HTTP_SEC_FETCH_SITE", "HTTP_REFERER", "HTTPS",
+        "REQUEST_SCHEME", "SERVER_NAME", "SERVER_PORT", "REMOTE_USER", "REMOTE_ADDR", "HOOKLINE_CONFIG",
+    ]
+
+    public static func environment() -> [String: String] {
+        var env: [String: String] = [:]
+        for name in variables {
+            if let value = getenv(name) { env[name] = String(cString: value) }
+        }
+        return env
+    }
+
+    /// Reads up to `count` bytes from stdin, retrying short reads; never reads past `count`.
+    public static func readStdin(_ count: Int) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                read(0, raw.baseAddress! + filled, count - filled)
+            }
+            if n > 0 {
+                filled += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                break
+            }
+        }
+        return Array(buffer[0..<filled])
+    }
+
+    /// Writes all bytes to a file descriptor (1 = stdout, 2 = stderr).
+    public static func write(_ bytes: [UInt8], to fd: Int32 = 1) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + offset, bytes.count - offset)
+            }
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
+    }
+
+    /// Decodes the request, asks `handler` for the response, writes it once.
+    /// A request that cannot be decoded gets `errorPage` with the matching status.
+    public static func serve(
+        errorPage: (Request?, HTTPStatus, String) -> Response,
+        handler: (Request) -> Response
+    ) {
+        let env = environment()
+        let response: Response
+        var isHead = false
+        do {
+            let request = try Request(environment: env, readBody: readStdin)
+            isHead = request.method == "HEAD"
+            response = handler(request)
+        } catch {
+            response = errorPage(nil, error.status, error.message)
+        }
+        write(response.serialized(includeBody: !isHead))
+    }
+}

@@ -1,0 +1,30 @@
+import HooklineCGI
+import HooklineStore
+
+/// `GET /<id>/delete` asks, `POST /<id>/delete` deletes.
+enum DeletePage {
+    @Sendable static func handle(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
+        let subscription = try context.subscription(parameters.id)
+        guard context.request.method == "POST" else {
+            var values = SubscriptionPage.summary(subscription, context: context)
+            values["action"] = .text(context.link("/\(subscription.id)/delete"))
+            values["version"] = .int(subscription.version)
+            values["cancel_link"] = .text(context.link("/\(subscription.id)"))
+            return try context.page("delete", title: "Delete “\(subscription.name)”?", values)
+        }
+        let version = context.request.form["version"].flatMap(Int.init)
+        let store = try context.subscriptions
+        do {
+            try store.delete(id: subscription.id, expectedVersion: version, actor: context.actor!, now: context.now)
+        } catch .conflict {
+            throw PageFailure(
+                status: .conflict, title: "Changed meanwhile",
+                message: "“\(subscription.name)” was changed after you opened the confirmation. Nothing was deleted; open it again to review the current settings.")
+        } catch .notFound {
+            throw PageFailure.notFound("This webhook was already deleted.")
+        } catch .failed(let message) {
+            throw PageFailure(status: .internalError, message: message)
+        }
+        return .redirect(to: context.link("", query: FormData(pairs: [("deleted", subscription.name)])))
+    }
+}

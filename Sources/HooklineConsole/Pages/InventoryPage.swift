@@ -1,0 +1,162 @@
+import HooklineCGI
+import HooklineStore
+import HooklineTemplates
+
+/// `GET /`: the inventory table with bookmarkable filters, sorting and pages.
+enum InventoryPage {
+    @Sendable static func show(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
+        let query = try parseQuery(context.request.query)
+        let store = try context.subscriptions
+        let page = try store.inventory(query)
+        let catalog = try context.catalog
+        let agents = try catalog.agents()
+        let events = try catalog.eventTypes()
+
+        let filtered = !query.text.isEmpty || query.status != nil || query.agent != nil || query.event != nil
+        var values: [String: TemplateValue] = [
+            "rows": .list(page.rows.map { row(for: $0, context: context) }),
+            "has_rows": .bool(!page.rows.isEmpty),
+            "filtered": .bool(filtered),
+            "empty_inventory": .bool(page.rows.isEmpty && !filtered && query.page == 1),
+            "q": .text(query.text),
+            "status_options": .list(
+                [option("", "Any status", query.status == nil)]
+                    + SubscriptionStatus.allCases.map { option($0.rawValue, $0.label, query.status == $0) }),
+            "agent_options": .list(
+                [option("", "Any agent", query.agent == nil)] + agents.map { option($0.uuid, $0.name, query.agent == $0.uuid) }),
+            "event_options": .list(
+                [option("", "Any event", query.event == nil)] + events.map { option($0.name, $0.name, query.event == $0.name) }),
+            "sort": .text(query.sort.rawValue),
+            "dir": .text(query.descending ? "desc" : "asc"),
+            "clear_filters": .text(context.link("")),
+            "new_link": .text(context.link("/new")),
+            "page": .int(query.page),
+            "has_previous": .bool(query.page > 1),
+            "has_next": .bool(page.hasNextPage),
+            "previous_link": .text(context.link("", query: encode(query, page: query.page - 1))),
+            "next_link": .text(context.link("", query: encode(query, page: query.page + 1))),
+            "first_row": .int((query.page - 1) * query.pageSize + 1),
+            "last_row": .int((query.page - 1) * query.pageSize + page.rows.count),
+        ]
+        for key in InventoryQuery.SortKey.allCases {
+            let current = query.sort == key
+            var next = query
+            next.sort = key
+            next.descending = current ? !query.descending : false
+            next.page = 1
+            values["sort_\(key.rawValue)_link"] = .text(context.link("", query: encode(next, page: 1)))
+            values["sort_\(key.rawValue)_aria"] = .text(current ? (query.descending ? "descending" : "ascending") : "none")
+            values["sort_\(key.rawValue)_mark"] = .text(current ? (query.descending ? "▼" : "▲") : "")
+        }
+        let notice = noticeText(context.request.query)
+        return try context.page("inventory", title: "Webhooks", notice: notice, values)
+    }
+
+    static func row(for row: InventoryRow, context: PageContext) -> TemplateValue {
+        let s = row.subscription
+        let base = "/\(s.id)"
+        var values: [String: TemplateValue] = [
+            "id": .int(s.id),
+            "name": .text(s.name),
+            "url": .text(s.url),
+            "status_label": .text(s.status.label),
+            "status_class": .text(s.status.rawValue),
+            "disabled_reason": .text(s.disabledReason ?? ""),
+            "event_count": .int(s.eventCount),
+            "events_label": .text(s.eventCount == 1 ? "1 event" : "\(s.eventCount) events"),
+            "all_agents": .bool(row.agentNames.isEmpty),
+            "agents_label": .text(row.agentNames.isEmpty ? "All Agents" : row.agentNames.joined(separator: ", ")),
+            "secret_label": .text(s.hasSecret ? "Set" : "Not set"),
+            "secret_set": .bool(s.hasSecret),
+            "view_link": .text(context.link(base)),
+            "edit_link": .text(context.link(base + "/edit")),
+            "delete_link": .text(context.link(base + "/delete")),
+            "test_link": .text(context.link(base + "/test")),
+            "deliveries_link": .text(context.link(base + "/deliveries")),
+            "toggle_action": .text(context.link(base + "/active")),
+            "toggle_value": .text(s.active && s.disabledReason == nil ? "0" : "1"),
+            "toggle_label": .text(s.active && s.disabledReason == nil ? "Deactivate" : "Activate"),
+            "version": .int(s.version),
+        ]
+        values["last_delivery"] = .bool(s.lastDeliveryAt != nil)
+        if let at = s.lastDeliveryAt {
+            values["last_delivery_label"] = .text(DeliveryWording.outcomeLabel(s.lastDeliveryOutcome ?? "", status: s.lastDeliveryStatus))
+            values["last_delivery_class"] = .text(s.lastDeliveryOutcome == "success" ? "ok" : "failed")
+            values["last_delivery_time"] = .text(Timestamp.display(at))
+        }
+        return .dict(values)
+    }
+
+    static func option(_ value: String, _ label: String, _ selected: Bool) -> TemplateValue {
+        ["value": .text(value), "label": .text(label), "selected": .bool(selected)]
+    }
+
+    /// Reads `q`, `status`, `agent`, `event`, `sort`, `dir`, `page`; a value that makes no sense is a 400.
+    static func parseQuery(_ form: FormData) throws -> InventoryQuery {
+        var query = InventoryQuery()
+        func single(_ name: String) throws -> String? {
+            let values = form.all(name)
+            guard values.count <= 1 else {
+                throw PageFailure(status: .badRequest, title: "Bad filter", message: "The filter `\(name)` is given \(values.count) times; give it once.")
+            }
+            return values.first.map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func bad(_ message: String) -> PageFailure { PageFailure(status: .badRequest, title: "Bad filter", message: message) }
+        if let q = try single("q") {
+            guard q.count <= 200 else { throw bad("The search text is longer than 200 characters.") }
+            query.text = q
+        }
+        if let status = try single("status") {
+            guard let value = SubscriptionStatus(rawValue: status) else {
+                throw bad("Unknown status “\(status)”. Use active, inactive or disabled.")
+            }
+            query.status = value
+        }
+        if let agent = try single("agent") {
+            guard Identifier.isUUID(agent) else { throw bad("The agent filter must be an agent's UUID.") }
+            query.agent = agent.lowercased()
+        }
+        if let event = try single("event") {
+            guard EventType.isValidName(event) else { throw bad("“\(event)” is not an event type.") }
+            query.event = event
+        }
+        if let sort = try single("sort") {
+            guard let key = InventoryQuery.SortKey(rawValue: sort) else {
+                throw bad("Unknown sort “\(sort)”. Use name, url, status, events or created.")
+            }
+            query.sort = key
+        }
+        if let dir = try single("dir") {
+            guard dir == "asc" || dir == "desc" else { throw bad("The sort direction must be asc or desc.") }
+            query.descending = dir == "desc"
+        }
+        if let page = try single("page") {
+            guard let number = Int(page), number >= 1, number <= 1_000_000 else {
+                throw bad("The page must be a number from 1 upwards.")
+            }
+            query.page = number
+        }
+        return query
+    }
+
+    /// The query string for `query` at `page`, leaving defaults out so links stay short.
+    static func encode(_ query: InventoryQuery, page: Int) -> FormData {
+        var form = FormData()
+        if !query.text.isEmpty { form.append("q", query.text) }
+        if let status = query.status { form.append("status", status.rawValue) }
+        if let agent = query.agent { form.append("agent", agent) }
+        if let event = query.event { form.append("event", event) }
+        if query.sort != .name { form.append("sort", query.sort.rawValue) }
+        if query.descending { form.append("dir", "desc") }
+        if page > 1 { form.append("page", String(page)) }
+        return form
+    }
+
+    /// The notice after a redirect (`?deleted=Name`, …).
+    static func noticeText(_ query: FormData) -> String? {
+        if let name = query["deleted"] { return "Deleted webhook “\(name)”." }
+        if let name = query["activated"] { return "Activated webhook “\(name)”." }
+        if let name = query["deactivated"] { return "Deactivated webhook “\(name)”." }
+        return nil
+    }
+}

@@ -1,0 +1,95 @@
+import HooklineCGI
+import HooklineSigning
+import HooklineStore
+import HooklineTemplates
+
+/// `GET/POST /new` and `GET/POST /<id>/edit`.
+enum SubscriptionFormPage {
+    @Sendable static func create(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
+        let catalog = try context.catalog
+        let agents = try catalog.agents()
+        let events = try catalog.eventTypes()
+        guard context.request.method == "POST" else {
+            var form = SubscriptionForm()
+            form.eventTypes = context.request.query.all("events")  // e.g. /new?events=conversation.ended
+            return try render(context, form: form, agents: agents, events: events, submission: Identifier.token())
+        }
+        let posted = context.request.form
+        let form = SubscriptionForm(posted: posted, existing: nil, agents: agents, events: events, config: context.config)
+        let submission = posted["submission"].flatMap { CSRF.isSubmissionToken($0) ? $0 : nil }
+        guard form.isValid else {
+            return try render(context, form: form, agents: agents, events: events, submission: submission ?? Identifier.token(), status: .unprocessable)
+        }
+        let store = try context.subscriptions
+        // The same form submitted twice (double click, back + resubmit) creates one webhook.
+        if let submission, let existing = try store.createdBy(token: submission) {
+            return .redirect(to: context.link("/\(existing)", query: FormData(pairs: [("created", "1")])))
+        }
+        let secret = form.generateSecret ? try SigningSecret.generate() : nil
+        let id = try store.create(form.draft, secret: secret, creationToken: submission, actor: context.actor!, now: context.now)
+        var query = FormData(pairs: [("created", "1")])
+        if let secret {
+            query.append("reveal", try store.createReveal(subscriptionID: id, secret: secret, now: context.now))
+        }
+        return .redirect(to: context.link("/\(id)", query: query))
+    }
+
+    @Sendable static func edit(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
+        let subscription = try context.subscription(parameters.id)
+        let catalog = try context.catalog
+        let agents = try catalog.agents()
+        let events = try catalog.eventTypes()
+        guard context.request.method == "POST" else {
+            return try render(context, form: SubscriptionForm(subscription), agents: agents, events: events, editing: subscription)
+        }
+        var form = SubscriptionForm(posted: context.request.form, existing: subscription, agents: agents, events: events, config: context.config)
+        guard form.isValid, let version = form.version else {
+            return try render(context, form: form, agents: agents, events: events, editing: subscription, status: .unprocessable)
+        }
+        let store = try context.subscriptions
+        do {
+            try store.update(id: subscription.id, with: form.draft, expectedVersion: version, actor: context.actor!, now: context.now)
+        } catch .conflict(let current) {
+            // Show what is stored now; the admin re-applies their change knowingly.
+            var fresh = SubscriptionForm(current)
+            fresh.errors["form"] =
+                "Someone else saved this webhook while you were editing it. The form now shows the saved values; your changes were not applied. Review them and save again."
+            form = fresh
+            return try render(context, form: form, agents: agents, events: events, editing: current, status: .conflict)
+        } catch .notFound {
+            throw PageFailure.notFound("This webhook was deleted while you were editing it.")
+        } catch .failed(let message) {
+            throw PageFailure(status: .internalError, message: message)
+        }
+        return .redirect(to: context.link("/\(subscription.id)", query: FormData(pairs: [("saved", "1")])))
+    }
+
+    static func render(
+        _ context: PageContext, form: SubscriptionForm, agents: [Agent], events: [EventType], editing: Subscription? = nil,
+        submission: String? = nil, status: HTTPStatus = .ok
+    ) throws -> Response {
+        var values = form.values(agents: agents, events: events, isEdit: editing != nil)
+        values["submission"] = .text(submission ?? "")
+        values["cancel_link"] = .text(editing.map { context.link("/\($0.id)") } ?? context.link(""))
+        values["agents_admin_hint"] = .text("Agents are managed with `hookline agents add`.")
+        if let editing {
+            values["action"] = .text(context.link("/\(editing.id)/edit"))
+            values["id"] = .int(editing.id)
+            values["secret_set"] = .bool(editing.hasSecret)
+            values["secret_action"] = .text(context.link("/\(editing.id)/secret"))
+            values["disabled_reason"] = .text(editing.disabledReason ?? "")
+            values["grace_until"] = .text(graceText(editing, now: context.now))
+            values["delete_link"] = .text(context.link("/\(editing.id)/delete"))
+        } else {
+            values["action"] = .text(context.link("/new"))
+        }
+        let title = editing.map { "Edit “\($0.name)”" } ?? "Create a webhook"
+        return try context.page("form", title: title, status: status, values)
+    }
+
+    /// "The previous secret still signs until …" while a rotation's grace period runs.
+    static func graceText(_ subscription: Subscription, now: Int) -> String {
+        guard subscription.previousSecret != nil, let until = subscription.previousSecretExpiresAt, until > now else { return "" }
+        return Timestamp.display(until)
+    }
+}

@@ -1,0 +1,241 @@
+import HooklineCGI
+import HooklineSigning
+import HooklineStore
+import HooklineTemplates
+
+/// The create/edit form: one type both reads the posted fields and draws the controls, so
+/// the form and its handling cannot drift apart.
+struct SubscriptionForm {
+    var name = ""
+    var url = ""
+    var active = true
+    var signatureScheme = SignatureScheme.hookline.rawValue
+    var eventTypes: [String] = []
+    var agentUUIDs: [String] = []
+    var generateSecret = true
+    var version: Int? = nil
+    /// Field name → message shown next to it.
+    var errors: [String: String] = [:]
+
+    static let maximumNameLength = 200
+    static let maximumURLLength = 2048
+
+    init() {}
+
+    /// The form filled with a stored subscription, for editing.
+    init(_ subscription: Subscription) {
+        name = subscription.name
+        url = subscription.url
+        active = subscription.active && subscription.disabledReason == nil
+        signatureScheme = subscription.signatureScheme
+        eventTypes = subscription.eventTypes
+        agentUUIDs = subscription.agentUUIDs
+        version = subscription.version
+        generateSecret = false
+    }
+
+    /// Reads and validates a submitted form. `existing` is the subscription being edited (nil on create).
+    init(posted form: FormData, existing: Subscription?, agents: [Agent], events: [EventType], config: Configuration) {
+        func single(_ field: String) -> String? {
+            let values = form.all(field)
+            if values.count > 1 { errors[field] = "This field was sent \(values.count) times; send it once." }
+            return values.first
+        }
+        name = (single("name") ?? "").trimmingWhitespace
+        url = (single("url") ?? "").trimmingWhitespace
+        let activeValue = single("active")
+        active = activeValue == "1"
+        if let activeValue, activeValue != "1", errors["active"] == nil { errors["active"] = "Active must be checked or unchecked." }
+
+        if let scheme = single("signature_scheme") {
+            signatureScheme = scheme
+            if SignatureScheme(rawValue: scheme) == nil, errors["signature_scheme"] == nil {
+                errors["signature_scheme"] = "Choose Hookline or Standard Webhooks."
+            }
+        } else {
+            signatureScheme = existing?.signatureScheme ?? SignatureScheme.hookline.rawValue
+        }
+        if existing == nil {
+            let generate = single("generate_secret")
+            generateSecret = generate == "1"
+            if let generate, generate != "1", errors["generate_secret"] == nil {
+                errors["generate_secret"] = "Generate a signing secret must be checked or unchecked."
+            }
+        } else {
+            generateSecret = false
+            if let raw = single("version") {
+                version = Int(raw)
+            }
+            if version == nil && errors["version"] == nil {
+                errors["form"] = "The form is missing its version. Reload the edit page and try again."
+            }
+        }
+
+        // Names must be unique in order; repeats of the same value are harmless and folded.
+        var seenEvents: Set<String> = []
+        eventTypes = form.all("events").filter { seenEvents.insert($0).inserted }
+        var seenAgents: Set<String> = []
+        agentUUIDs = form.all("agents").map { $0.lowercased() }.filter { seenAgents.insert($0).inserted }
+
+        if errors["name"] == nil {
+            if name.isEmpty {
+                errors["name"] = "Enter a name, for example “CRM sync”."
+            } else if name.count > Self.maximumNameLength {
+                errors["name"] = "The name is \(name.count) characters; use at most \(Self.maximumNameLength)."
+            } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                errors["name"] = "The name contains control characters."
+            }
+        }
+        if errors["url"] == nil, let problem = TargetURL.problem(with: url, allowHTTP: config.allowHTTP) {
+            errors["url"] = problem
+        }
+        let known = Set(events.map(\.name))
+        if eventTypes.isEmpty {
+            errors["events"] = "Select at least one event."
+        } else if let unknown = eventTypes.first(where: { !known.contains($0) }) {
+            errors["events"] = "“\(unknown.prefix(100))” is not an event type in the catalogue."
+        }
+        let knownAgents = Set(agents.map(\.uuid))
+        if let unknown = agentUUIDs.first(where: { !knownAgents.contains($0) }) {
+            errors["agents"] = "“\(unknown.prefix(100))” is not an agent of this account."
+        }
+    }
+
+    var isValid: Bool { errors.isEmpty }
+
+    var draft: SubscriptionDraft {
+        SubscriptionDraft(
+            name: name, url: url, active: active, signatureScheme: signatureScheme, eventTypes: eventTypes,
+            agentUUIDs: agentUUIDs)
+    }
+
+    /// The template values that draw the form.
+    func values(agents: [Agent], events: [EventType], isEdit: Bool) -> [String: TemplateValue] {
+        var values: [String: TemplateValue] = [
+            "name": .text(name),
+            "url": .text(url),
+            "active": .bool(active),
+            "generate_secret": .bool(generateSecret),
+            "is_edit": .bool(isEdit),
+            "version": .text(version.map(String.init) ?? ""),
+            "has_errors": .bool(!errors.isEmpty),
+            "error_count": .int(errors.count),
+            "all_agents": .bool(agentUUIDs.isEmpty),
+            "has_agents": .bool(!agents.isEmpty),
+            "name_max": .int(Self.maximumNameLength),
+            "url_max": .int(Self.maximumURLLength),
+        ]
+        for (field, message) in errors { values["error_\(field)"] = .text(message) }
+        let selectedAgents = Set(agentUUIDs)
+        values["agents"] = .list(agents.map { agent in
+            ["uuid": .text(agent.uuid), "name": .text(agent.name), "checked": .bool(selectedAgents.contains(agent.uuid))]
+        })
+        values["schemes"] = .list(SignatureScheme.allCases.map { scheme in
+            [
+                "value": .text(scheme.rawValue), "label": .text(scheme.label),
+                "checked": .bool(scheme.rawValue == signatureScheme),
+                "hint": .text(scheme == .hookline
+                    ? "X-Webhook-Signature: sha256=… over body.timestamp"
+                    : "webhook-signature: v1,… per standardwebhooks.com"),
+            ]
+        })
+        values["picker"] = EventPicker(events: events, selected: Set(eventTypes)).value
+        return values
+    }
+}
+
+/// The grouped event selection: groups by entity, each with its events and how many are selected.
+struct EventPicker {
+    let events: [EventType]
+    let selected: Set<String>
+
+    var value: TemplateValue {
+        var order: [String] = []
+        var byGroup: [String: [EventType]] = [:]
+        for event in events {
+            if byGroup[event.group] == nil { order.append(event.group) }
+            byGroup[event.group, default: []].append(event)
+        }
+        let groups: [TemplateValue] = order.map { group in
+            let members = byGroup[group] ?? []
+            let count = members.filter { selected.contains($0.name) }.count
+            return [
+                "group": .text(group),
+                "group_id": .text("group-" + group.lowercased().replacing(" ", with: "-")),
+                "selected_count": .int(count),
+                "total": .int(members.count),
+                "all_selected": .bool(count == members.count),
+                "mixed": .bool(count > 0 && count < members.count),
+                "events": .list(members.map { event in
+                    [
+                        "name": .text(event.name), "description": .text(event.description),
+                        "checked": .bool(selected.contains(event.name)),
+                    ]
+                }),
+            ]
+        }
+        let chosen = events.filter { selected.contains($0.name) }.count
+        return [
+            "groups": .list(groups),
+            "selected_count": .int(chosen),
+            "total": .int(events.count),
+        ]
+    }
+}
+
+/// Rules for a subscription's target URL (DESIGN §1).
+enum TargetURL {
+    /// Nil when acceptable, else the message shown next to the field.
+    static func problem(with url: String, allowHTTP: Bool) -> String? {
+        if url.isEmpty { return "Enter the HTTPS address that should receive deliveries." }
+        if url.utf8.count > SubscriptionForm.maximumURLLength {
+            return "The URL is \(url.utf8.count) characters; use at most \(SubscriptionForm.maximumURLLength)."
+        }
+        if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0.value > 0x7E }) {
+            return "The URL contains spaces or characters that must be percent-encoded."
+        }
+        let lower = url.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") {
+            rest = url.dropFirst(8)
+        } else if lower.hasPrefix("http://") {
+            guard allowHTTP else {
+                return "Use an https:// URL. Plain http:// is only allowed where the configuration enables it (allow_http)."
+            }
+            rest = url.dropFirst(7)
+        } else {
+            return "Enter an absolute URL starting with https://, for example https://example.com/webhooks."
+        }
+        if url.contains("#") { return "Remove the #fragment: it is never sent to the receiver." }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        if authority.contains("@") {
+            return "Remove the user:password@ part. Credentials do not belong in the URL; use a signing secret."
+        }
+        var host = Substring(authority)
+        var port: Substring? = nil
+        if host.hasPrefix("[") {
+            guard let close = host.firstIndex(of: "]") else { return "The IPv6 address in the URL is missing its closing ]." }
+            let after = host[host.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return "The URL's host is not valid." }
+                port = after.dropFirst()
+            }
+            host = host[host.index(after: host.startIndex)..<close]
+            if host.isEmpty || !host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) { return "The IPv6 address in the URL is not valid." }
+        } else {
+            if let colon = host.lastIndex(of: ":") {
+                port = host[host.index(after: colon)...]
+                host = host[..<colon]
+            }
+            if host.isEmpty { return "The URL has no host name." }
+            let valid = host.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }
+            if !valid || host.hasPrefix(".") || host.hasPrefix("-") || host.contains("..") {
+                return "“\(host)” is not a valid host name."
+            }
+        }
+        if let port {
+            guard let number = Int(port), number >= 1, number <= 65535 else { return "The port must be a number from 1 to 65535." }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `key = value` configuration file of DESIGN §6.
+///
+/// Relative paths in the file are resolved against the file's own directory, so a config and
+/// its database can move together.
+public struct Configuration: Sendable, Equatable {
+    public static let defaultPath = "/etc/hookline/hookline.conf"
+
+    /// Whether the console may be used without a web server login.
+    public enum AnonymousAccess: String, Sendable { case off, dev }
+
+    public var databasePath = "/var/lib/hookline/hookline.db"
+    public var templatesDirectory = "/usr/share/hookline/templates"
+    public var allowHTTP = false
+    public var allowedPrivateTargets: [String] = []
+    public var caBundle: String? = nil
+    public var connectTimeout: Double = 5
+    public var timeout: Double = 15
+    public var anonymous: AnonymousAccess = .off
+    /// Seconds a replaced secret keeps signing after a regenerate.
+    public var secretGracePeriod = 24 * 3600
+    public var sourcePath = ""
+
+    public init() {}
+
+    /// The config path: `--config` if given, else `HOOKLINE_CONFIG`, else the default.
+    public static func path(argument: String?, environment: String?) -> String {
+        if let argument, !argument.isEmpty { return argument }
+        if let environment, !environment.isEmpty { return environment }
+        return defaultPath
+    }
+
+    /// Reads and parses the file at `path`.
+    public static func load(path: String) throws(ConfigurationError) -> Configuration {
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path: path) } catch {
+            throw ConfigurationError(path: path, line: nil, message: error.message)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ConfigurationError(path: path, line: nil, message: "the file is not UTF-8 text")
+        }
+        return try parse(text, path: path)
+    }
+
+    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> Configuration {
+        var config = Configuration()
+        config.sourcePath = path
+        let base = FileIO.directory(of: path)
+        var seen: Set<String> = []
+        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = offset + 1
+            let line = rawLine.trimmingWhitespace
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            func fail(_ message: String) -> ConfigurationError {
+                ConfigurationError(path: path, line: lineNumber, message: message)
+            }
+            guard let eq = line.firstIndex(of: "=") else { throw fail("expected `key = value`, found “\(line)”") }
+            let key = String(line[..<eq]).trimmingWhitespace.lowercased()
+            let value = String(line[line.index(after: eq)...]).trimmingWhitespace
+            guard seen.insert(key).inserted else { throw fail("`\(key)` is set twice") }
+            func resolved(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
+            switch key {
+            case "database":
+                guard !value.isEmpty else { throw fail("`database` needs a path") }
+                config.databasePath = resolved(value)
+            case "templates":
+                guard !value.isEmpty else { throw fail("`templates` needs a directory") }
+                config.templatesDirectory = resolved(value)
+            case "allow_http":
+                guard let b = Self.bool(value) else { throw fail("`allow_http` must be yes or no, not “\(value)”") }
+                config.allowHTTP = b
+            case "allowed_private_targets":
+                let ranges = value.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+                for range in ranges where !CIDRSyntax.isValid(range) {
+                    throw fail("“\(range)” in `allowed_private_targets` is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1/128)")
+                }
+                config.allowedPrivateTargets = ranges
+            case "ca_bundle":
+                config.caBundle = value.isEmpty ? nil : resolved(value)
+            case "connect_timeout", "timeout":
+                guard let seconds = Double(value), seconds > 0, seconds <= 300 else {
+                    throw fail("`\(key)` must be a number of seconds between 0 and 300, not “\(value)”")
+                }
+                if key == "timeout" { config.timeout = seconds } else { config.connectTimeout = seconds }
+            case "anonymous":
+                guard let access = AnonymousAccess(rawValue: value.lowercased()) else {
+                    throw fail("`anonymous` must be off or dev, not “\(value)”")
+                }
+                config.anonymous = access
+            case "secret_grace_period":
+                guard let seconds = Self.duration(value) else {
+                    throw fail("`secret_grace_period` must be a duration like 24h, 90m or 3600, not “\(value)”")
+                }
+                config.secretGracePeriod = seconds
+            default:
+                throw fail("unknown setting `\(key)`")
+            }
+        }
+        return config
+    }
+
+    static func bool(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "yes", "true", "on", "1": true
+        case "no", "false", "off", "0": false
+        default: nil
+        }
+    }
+
+    /// `3600`, `90s`, `45m`, `24h`, `2d` → seconds.
+    static func duration(_ text: String) -> Int? {
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        var digits = text.lowercased()
+        var factor = 1
+        if let last = digits.last, let unit = units[last] {
+            factor = unit
+            digits.removeLast()
+        }
+        guard let n = Int(digits.trimmingWhitespace), n >= 0, n <= 365 * 86400 / factor else { return nil }
+        return n * factor
+    }
+}
+
+/// A configuration problem, naming the file and line.
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public let path: String
+    public let line: Int?
+    public let message: String
+
+    public var description: String {
+        "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
+    }
+}
+
+/// Syntax check for IP addresses and CIDR ranges in the config (the delivery module does the real matching).
+enum CIDRSyntax {
+    static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = parts.first, !address.isEmpty else { return false }
+        let isV6 = address.contains(":")
+        if parts.count == 2 {
+            guard let bits = Int(parts[1]), bits >= 0, bits <= (isV6 ? 128 : 32) else { return false }
+        }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return inet_pton(isV6 ? AF_INET6 : AF_INET, String(address), &buffer) == 1
+    }
+}
+
+/// Whole-file reads with Glibc (FoundationEssentials has no FileHandle).
+public enum FileIO {
+    public static func read(path: String) throws(StoreError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
+            if n > 0 {
+                out.append(contentsOf: chunk[0..<n])
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 {
+                throw StoreError("cannot read \(path): \(String(cString: strerror(errno)))")
+            } else {
+                return out
+            }
+        }
+    }
+
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        let dir = String(path[..<slash])
+        return dir.isEmpty ? "/" : dir
+    }
+}

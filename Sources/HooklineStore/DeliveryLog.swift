@@ -1,0 +1,218 @@
+/// A delivery: one event for one subscription, tried until it succeeds or gives up.
+public struct Delivery: Sendable {
+    public let id: Int
+    public let subscriptionID: Int
+    public let eventID: String
+    public let eventType: String
+    /// The envelope JSON; each attempt signs these exact bytes with a fresh timestamp.
+    public let body: String
+    public let isTest: Bool
+    public let state: String
+    public let attempts: Int
+    public let nextAttemptAt: Int?
+    public let createdAt: Int
+}
+
+/// One recorded attempt, as the delivery log shows it.
+public struct DeliveryAttempt: Sendable {
+    public let id: Int
+    public let deliveryID: Int
+    public let subscriptionID: Int
+    public let attempt: Int
+    public let at: Int
+    public let url: String
+    public let requestHeaders: [(name: String, value: String)]
+    public let requestBody: String
+    public let statusCode: Int?
+    public let latencyMilliseconds: Double
+    /// `success` or a failure kind (`timeout`, `http_status`, `blocked`, …).
+    public let outcome: String
+    public let message: String
+    public let responseExcerpt: String
+    public let eventID: String
+    public let eventType: String
+    public let isTest: Bool
+
+    public var succeeded: Bool { outcome == "success" }
+}
+
+/// What happened on one attempt, to be recorded.
+public struct AttemptRecord: Sendable {
+    public var url: String
+    public var requestHeaders: [(name: String, value: String)]
+    public var requestBody: String
+    public var statusCode: Int?
+    public var latencyMilliseconds: Double
+    public var outcome: String
+    public var message: String
+    public var responseExcerpt: String
+
+    public init(
+        url: String, requestHeaders: [(name: String, value: String)], requestBody: String, statusCode: Int?,
+        latencyMilliseconds: Double, outcome: String, message: String, responseExcerpt: String
+    ) {
+        self.url = url
+        self.requestHeaders = requestHeaders
+        self.requestBody = requestBody
+        self.statusCode = statusCode
+        self.latencyMilliseconds = latencyMilliseconds
+        self.outcome = outcome
+        self.message = message
+        self.responseExcerpt = responseExcerpt
+    }
+}
+
+/// Deliveries and their attempts.
+public struct DeliveryLog {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    static let attemptColumns = """
+        a.id, a.delivery_id, a.subscription_id, a.attempt, a.at, a.url, a.request_headers, a.request_body, a.status_code,
+        a.latency_ms, a.outcome, a.message, a.response_excerpt, d.event_id, d.event_type, d.is_test
+        """
+
+    static func attempt(from row: Row) -> DeliveryAttempt {
+        var headers: [(name: String, value: String)] = []
+        if case .array(let items)? = try? JSONValue(parsing: row.text(6)) {
+            for item in items {
+                if case .array(let pair) = item, pair.count == 2, let name = pair[0].stringValue, let value = pair[1].stringValue {
+                    headers.append((name, value))
+                }
+            }
+        }
+        return DeliveryAttempt(
+            id: row.int(0), deliveryID: row.int(1), subscriptionID: row.int(2), attempt: row.int(3), at: row.int(4),
+            url: row.text(5), requestHeaders: headers, requestBody: row.text(7), statusCode: row.optionalInt(8),
+            latencyMilliseconds: row.double(9), outcome: row.text(10), message: row.text(11), responseExcerpt: row.text(12),
+            eventID: row.text(13), eventType: row.text(14), isTest: row.bool(15))
+    }
+
+    /// A subscription's attempts, newest first, one page at a time (one row more is read to know if there is a next page).
+    public func attempts(subscriptionID: Int, page: Int, pageSize: Int = 50) throws -> (attempts: [DeliveryAttempt], hasNextPage: Bool) {
+        let rows = try db.query(
+            """
+            SELECT \(Self.attemptColumns) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+            WHERE a.subscription_id = ? ORDER BY a.id DESC LIMIT ? OFFSET ?
+            """, [.of(subscriptionID), .of(pageSize + 1), .of((max(page, 1) - 1) * pageSize)])
+        return (rows.prefix(pageSize).map(Self.attempt(from:)), rows.count > pageSize)
+    }
+
+    public func attempt(id: Int, subscriptionID: Int) throws -> DeliveryAttempt? {
+        try db.query(
+            """
+            SELECT \(Self.attemptColumns) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
+            WHERE a.id = ? AND a.subscription_id = ?
+            """, [.of(id), .of(subscriptionID)]
+        ).first.map(Self.attempt(from:))
+    }
+
+    public func delivery(id: Int) throws -> Delivery? {
+        try db.query(
+            """
+            SELECT id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at
+            FROM deliveries WHERE id = ?
+            """, [.of(id)]
+        ).first.map(Self.delivery(from:))
+    }
+
+    static func delivery(from row: Row) -> Delivery {
+        Delivery(
+            id: row.int(0), subscriptionID: row.int(1), eventID: row.text(2), eventType: row.text(3), body: row.text(4),
+            isTest: row.bool(5), state: row.text(6), attempts: row.int(7), nextAttemptAt: row.optionalInt(8), createdAt: row.int(9))
+    }
+
+    /// Creates a delivery. `due` nil means it is sent right away by the caller (test sends, resends).
+    public func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int) throws -> Int {
+        try db.run(
+            """
+            INSERT INTO deliveries (subscription_id, event_id, event_type, body, is_test, state, next_attempt_at, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.of(subscriptionID), .text(eventID), .text(eventType), .text(body), .of(isTest), .text(due == nil ? "sending" : "pending"),
+             .of(due), .of(now)])
+        return db.lastInsertID
+    }
+
+    /// Records an attempt, updates the delivery's state and the subscription's "last delivery".
+    /// `nextAttemptAt` nil means no retry. Returns the attempt id.
+    @discardableResult
+    public func record(_ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int) throws -> Int {
+        try db.transaction {
+            let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int(0) ?? 0) + 1
+            let headers = JSONValue.array(record.requestHeaders.map { .array([.string($0.name), .string($0.value)]) }).serialized()
+            try db.run(
+                """
+                INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body,
+                    status_code, latency_ms, outcome, message, response_excerpt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers), .text(record.requestBody),
+                 .of(record.statusCode), .double(record.latencyMilliseconds), .text(record.outcome), .text(record.message),
+                 .text(record.responseExcerpt)])
+            let attemptID = db.lastInsertID
+            let succeeded = record.outcome == "success"
+            let state = succeeded ? "succeeded" : (giveUp || nextAttemptAt == nil ? "failed" : "pending")
+            try db.run(
+                "UPDATE deliveries SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",
+                [.of(number), .text(state), succeeded ? .null : .of(nextAttemptAt), .of(deliveryID)])
+            try db.run(
+                """
+                UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ?,
+                    failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END
+                WHERE id = ?
+                """,
+                [.of(now), .text(record.outcome), .of(record.statusCode), .of(succeeded), .of(now), .of(subscriptionID)])
+            return attemptID
+        }
+    }
+
+    /// Deliveries whose next attempt is due, oldest first.
+    public func due(now: Int, limit: Int = 100) throws -> [Delivery] {
+        try db.query(
+            """
+            SELECT id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at
+            FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+            """, [.of(now), .of(limit)]
+        ).map(Self.delivery(from:))
+    }
+
+    /// Stores an emitted event and fans it out, in one transaction, to every active subscription
+    /// that subscribes to its type and whose agent scope is empty or contains its agent.
+    /// Returns the number of deliveries created (0 when the event id was already emitted).
+    public func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int {
+        try db.transaction {
+            guard try db.query("SELECT 1 FROM events WHERE event_id = ?", [.text(eventID)]).isEmpty else { return 0 }
+            try db.run(
+                "INSERT INTO events (event_id, event_type, agent_uuid, body, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(eventID), .text(eventType), .of(agentUUID), .text(body), .of(now)])
+            return try db.run(
+                """
+                INSERT INTO deliveries (subscription_id, event_id, event_type, body, is_test, state, next_attempt_at, created_at)
+                SELECT s.id, ?, ?, ?, 0, 'pending', ?, ? FROM subscriptions s
+                JOIN subscription_events e ON e.subscription_id = s.id AND e.event_type = ?
+                WHERE s.active = 1 AND s.disabled_reason IS NULL
+                  AND (s.agent_count = 0 OR EXISTS (SELECT 1 FROM subscription_agents a WHERE a.subscription_id = s.id AND a.agent_uuid = ?))
+                """,
+                [.text(eventID), .text(eventType), .text(body), .of(now), .of(now), .text(eventType), .text(agentUUID ?? "")])
+        }
+    }
+
+    /// Disables a subscription automatically (410 Gone, or failing for too long), with the reason shown in the inventory.
+    public func disable(subscriptionID: Int, reason: String, now: Int) throws {
+        try db.transaction {
+            guard let name = try db.query("SELECT name FROM subscriptions WHERE id = ? AND disabled_reason IS NULL", [.of(subscriptionID)]).first?.text(0)
+            else { return }
+            try db.run(
+                "UPDATE subscriptions SET disabled_reason = ?, disabled_at = ?, version = version + 1 WHERE id = ?",
+                [.text(reason), .of(now), .of(subscriptionID)])
+            try db.run(
+                "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL WHERE subscription_id = ? AND state = 'pending'",
+                [.of(subscriptionID)])
+            var changes = AuditChanges()
+            changes.add("disabled", nil, reason)
+            try AuditLog(db).record(actor: "hookline (automatic)", action: "disable", subscriptionID: subscriptionID, name: name, changes: changes, now: now)
+        }
+    }
+}

@@ -1,0 +1,145 @@
+/// The database schema as an ordered list of migrations keyed by `PRAGMA user_version`.
+///
+/// Migrations only ever add: an upgrade runs the ones past the file's version, each in one
+/// transaction, and never drops data.
+public enum Schema {
+    public static let migrations: [String] = [
+        // 1: the account, the catalogue, subscriptions, the audit log.
+        """
+        CREATE TABLE organization (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            uuid TEXT NOT NULL,
+            name TEXT NOT NULL
+        );
+        CREATE TABLE agents (
+            uuid TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        );
+        CREATE INDEX agents_by_name ON agents (name COLLATE NOCASE);
+        CREATE TABLE event_types (
+            name TEXT PRIMARY KEY,
+            group_name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            sample_data TEXT NOT NULL DEFAULT '{}',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE subscriptions (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            url TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1,
+            signature_scheme TEXT NOT NULL DEFAULT 'hookline',
+            secret TEXT,
+            previous_secret TEXT,
+            previous_secret_expires_at INTEGER,
+            disabled_reason TEXT,
+            disabled_at INTEGER,
+            failing_since INTEGER,
+            event_count INTEGER NOT NULL DEFAULT 0,
+            agent_count INTEGER NOT NULL DEFAULT 0,
+            last_delivery_at INTEGER,
+            last_delivery_outcome TEXT,
+            last_delivery_status INTEGER,
+            version INTEGER NOT NULL DEFAULT 1,
+            creation_token TEXT UNIQUE,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX subscriptions_by_name ON subscriptions (name COLLATE NOCASE, id);
+        CREATE INDEX subscriptions_by_url ON subscriptions (url, id);
+        CREATE INDEX subscriptions_by_events ON subscriptions (event_count, id);
+        CREATE INDEX subscriptions_by_created ON subscriptions (created_at, id);
+        CREATE TABLE subscription_events (
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            event_type TEXT NOT NULL REFERENCES event_types (name),
+            PRIMARY KEY (subscription_id, event_type)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscription_events_by_type ON subscription_events (event_type, subscription_id);
+        CREATE TABLE subscription_agents (
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            agent_uuid TEXT NOT NULL REFERENCES agents (uuid),
+            PRIMARY KEY (subscription_id, agent_uuid)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscription_agents_by_agent ON subscription_agents (agent_uuid, subscription_id);
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            subscription_id INTEGER,
+            subscription_name TEXT NOT NULL DEFAULT '',
+            changes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_by_subscription ON audit_log (subscription_id, id);
+        CREATE TABLE secret_reveals (
+            token TEXT PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            secret TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        """,
+        // 2: events, deliveries and every attempt.
+        """
+        CREATE TABLE events (
+            event_id TEXT PRIMARY KEY,
+            event_type TEXT NOT NULL,
+            agent_uuid TEXT,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            event_id TEXT NOT NULL,
+            event_type TEXT NOT NULL,
+            body TEXT NOT NULL,
+            is_test INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX deliveries_due ON deliveries (state, next_attempt_at);
+        CREATE INDEX deliveries_by_subscription ON deliveries (subscription_id, id);
+        CREATE TABLE delivery_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+            subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            attempt INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            request_headers TEXT NOT NULL,
+            request_body TEXT NOT NULL,
+            status_code INTEGER,
+            latency_ms REAL NOT NULL DEFAULT 0,
+            outcome TEXT NOT NULL,
+            message TEXT NOT NULL DEFAULT '',
+            response_excerpt TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX attempts_by_subscription ON delivery_attempts (subscription_id, id);
+        CREATE INDEX attempts_by_delivery ON delivery_attempts (delivery_id, id);
+        """,
+    ]
+
+    public static var currentVersion: Int { migrations.count }
+
+    /// Brings the database up to `currentVersion`. Safe to call on every open: when the file is
+    /// current it costs one pragma read. Refuses a database written by a newer Hookline.
+    public static func migrate(_ db: Database) throws {
+        let version = try db.query("PRAGMA user_version").first?.int(0) ?? 0
+        if version == currentVersion { return }
+        guard version < currentVersion else {
+            throw StoreError(
+                "the database \(db.path) has schema version \(version), newer than this Hookline (\(currentVersion)); upgrade Hookline")
+        }
+        try db.transaction {
+            // Re-read inside the write lock: another process may have migrated meanwhile.
+            let locked = try db.query("PRAGMA user_version").first?.int(0) ?? 0
+            for index in locked..<currentVersion {
+                try db.execute(migrations[index])
+                if index == 0 { try Catalog.seedDefaults(db) }
+            }
+            try db.execute("PRAGMA user_version = \(currentVersion)")
+        }
+    }
+}

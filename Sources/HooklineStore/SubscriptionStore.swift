@@ -1,0 +1,317 @@
+/// Reads and changes subscriptions. Every change is one transaction that also writes the audit
+/// log, and edits are checked against the version the admin saw.
+public struct SubscriptionStore {
+    let db: Database
+
+    public init(_ db: Database) { self.db = db }
+
+    static let columns = """
+        s.id, s.name, s.url, s.active, s.signature_scheme, s.secret, s.previous_secret, s.previous_secret_expires_at,
+        s.disabled_reason, s.disabled_at, s.failing_since, s.version, s.created_at, s.updated_at,
+        s.last_delivery_at, s.last_delivery_outcome, s.last_delivery_status, s.event_count
+        """
+
+    static func subscription(from row: Row) -> Subscription {
+        Subscription(
+            id: row.int(0), name: row.text(1), url: row.text(2), active: row.bool(3), signatureScheme: row.text(4),
+            secret: row.optionalText(5), previousSecret: row.optionalText(6), previousSecretExpiresAt: row.optionalInt(7),
+            disabledReason: row.optionalText(8), disabledAt: row.optionalInt(9), failingSince: row.optionalInt(10),
+            eventTypes: [], agentUUIDs: [], version: row.int(11), createdAt: row.int(12), updatedAt: row.int(13),
+            lastDeliveryAt: row.optionalInt(14), lastDeliveryOutcome: row.optionalText(15), lastDeliveryStatus: row.optionalInt(16),
+            eventCount: row.int(17))
+    }
+
+    // MARK: Reading
+
+    /// A subscription with its event types and agents, or nil.
+    public func find(id: Int) throws -> Subscription? {
+        guard let row = try db.query("SELECT \(Self.columns) FROM subscriptions s WHERE s.id = ?", [.of(id)]).first else {
+            return nil
+        }
+        var subscription = Self.subscription(from: row)
+        subscription.eventTypes = try db.query(
+            "SELECT event_type FROM subscription_events WHERE subscription_id = ? ORDER BY event_type", [.of(id)]
+        ).map { $0.text(0) }
+        subscription.agentUUIDs = try db.query(
+            "SELECT agent_uuid FROM subscription_agents WHERE subscription_id = ? ORDER BY agent_uuid", [.of(id)]
+        ).map { $0.text(0) }
+        return subscription
+    }
+
+    /// One page of the inventory. The cost follows the page size: filters and sorts run on
+    /// indexes and the query stops one row past the page.
+    public func inventory(_ query: InventoryQuery) throws -> InventoryPage {
+        var conditions: [String] = []
+        var bindings: [SQLValue] = []
+        let text = query.text.trimmingWhitespace
+        if !text.isEmpty {
+            conditions.append("(s.name LIKE ? ESCAPE '\\' OR s.url LIKE ? ESCAPE '\\')")
+            let pattern = "%" + Self.escapeLike(text) + "%"
+            bindings += [.text(pattern), .text(pattern)]
+        }
+        switch query.status {
+        case .active?: conditions.append("s.active = 1 AND s.disabled_reason IS NULL")
+        case .inactive?: conditions.append("s.active = 0 AND s.disabled_reason IS NULL")
+        case .disabled?: conditions.append("s.disabled_reason IS NOT NULL")
+        case nil: break
+        }
+        if let agent = query.agent {
+            // Subscriptions that apply to this agent: scoped to it, or to all agents.
+            conditions.append(
+                "(s.agent_count = 0 OR EXISTS (SELECT 1 FROM subscription_agents a WHERE a.subscription_id = s.id AND a.agent_uuid = ?))")
+            bindings.append(.text(agent))
+        }
+        if let event = query.event {
+            conditions.append("EXISTS (SELECT 1 FROM subscription_events e WHERE e.subscription_id = s.id AND e.event_type = ?)")
+            bindings.append(.text(event))
+        }
+        let direction = query.descending ? "DESC" : "ASC"
+        let order: String
+        switch query.sort {
+        case .name: order = "s.name COLLATE NOCASE \(direction), s.id \(direction)"
+        case .url: order = "s.url \(direction), s.id \(direction)"
+        case .status:
+            order = "(CASE WHEN s.disabled_reason IS NOT NULL THEN 2 WHEN s.active = 1 THEN 0 ELSE 1 END) \(direction), s.name COLLATE NOCASE, s.id"
+        case .events: order = "s.event_count \(direction), s.id \(direction)"
+        case .created: order = "s.created_at \(direction), s.id \(direction)"
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let page = max(1, query.page)
+        bindings += [.of(query.pageSize + 1), .of((page - 1) * query.pageSize)]
+        let rows = try db.query(
+            "SELECT \(Self.columns) FROM subscriptions s \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?", bindings)
+        let shown = rows.prefix(query.pageSize).map(Self.subscription(from:))
+        var result: [InventoryRow] = []
+        result.reserveCapacity(shown.count)
+        for var subscription in shown {
+            let agents = try db.query(
+                """
+                SELECT a.uuid, a.name FROM subscription_agents sa JOIN agents a ON a.uuid = sa.agent_uuid
+                WHERE sa.subscription_id = ? ORDER BY a.name COLLATE NOCASE
+                """, [.of(subscription.id)])
+            subscription.agentUUIDs = agents.map { $0.text(0) }
+            result.append(InventoryRow(subscription: subscription, agentNames: agents.map { $0.text(1) }))
+        }
+        return InventoryPage(rows: result, hasNextPage: rows.count > query.pageSize, query: query)
+    }
+
+    public func count() throws -> Int {
+        try db.query("SELECT count(*) FROM subscriptions").first?.int(0) ?? 0
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    // MARK: Changing
+
+    /// The subscription created by the form submission `token`, if that form was already submitted.
+    public func createdBy(token: String) throws -> Int? {
+        try db.query("SELECT id FROM subscriptions WHERE creation_token = ?", [.text(token)]).first?.int(0)
+    }
+
+    /// Creates a subscription and returns its id. `secret` is stored as given (generated by the caller).
+    /// `creationToken` identifies the form submission so a repeated POST cannot create a second one.
+    public func create(_ draft: SubscriptionDraft, secret: String?, creationToken: String? = nil, actor: String, now: Int) throws -> Int {
+        try db.transaction {
+            try db.run(
+                """
+                INSERT INTO subscriptions (name, url, active, signature_scheme, secret, creation_token, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [.text(draft.name), .text(draft.url), .of(draft.active), .text(draft.signatureScheme), .of(secret),
+                 .of(creationToken), .of(now), .of(now)])
+            let id = db.lastInsertID
+            try replaceScope(id: id, draft: draft)
+            var changes = AuditChanges()
+            changes.add("name", nil, draft.name)
+            changes.add("url", nil, draft.url)
+            changes.add("active", nil, draft.active ? "yes" : "no")
+            changes.add("signature_scheme", nil, draft.signatureScheme)
+            changes.add("events", nil, draft.eventTypes.sorted().joined(separator: ", "))
+            changes.add("agents", nil, try agentLabel(draft.agentUUIDs))
+            changes.add("secret", nil, secret == nil ? "not set" : "generated")
+            try AuditLog(db).record(actor: actor, action: "create", subscriptionID: id, name: draft.name, changes: changes, now: now)
+            return id
+        }
+    }
+
+    /// Saves an edit made on top of `expectedVersion`; throws `.conflict` when someone saved in between.
+    public func update(id: Int, with draft: SubscriptionDraft, expectedVersion: Int, actor: String, now: Int) throws(ChangeError) {
+        do {
+            try db.transaction {
+                guard let current = try find(id: id) else { throw ChangeError.notFound }
+                guard current.version == expectedVersion else { throw ChangeError.conflict(current) }
+                var changes = AuditChanges()
+                changes.add("name", current.name, draft.name)
+                changes.add("url", current.url, draft.url)
+                changes.add("active", current.active ? "yes" : "no", draft.active ? "yes" : "no")
+                changes.add("signature_scheme", current.signatureScheme, draft.signatureScheme)
+                changes.add("events", current.eventTypes.sorted().joined(separator: ", "), draft.eventTypes.sorted().joined(separator: ", "))
+                changes.add("agents", try agentLabel(current.agentUUIDs), try agentLabel(draft.agentUUIDs))
+                guard !changes.isEmpty else { return }
+                // Re-enabling by hand clears an automatic disable.
+                let clearsDisable = draft.active && current.disabledReason != nil
+                try db.run(
+                    """
+                    UPDATE subscriptions SET name = ?, url = ?, active = ?, signature_scheme = ?, version = version + 1, updated_at = ?,
+                        disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
+                        disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END
+                    WHERE id = ?
+                    """,
+                    [.text(draft.name), .text(draft.url), .of(draft.active), .text(draft.signatureScheme), .of(now),
+                     .of(clearsDisable), .of(clearsDisable), .of(id)])
+                try replaceScope(id: id, draft: draft)
+                try AuditLog(db).record(actor: actor, action: "update", subscriptionID: id, name: draft.name, changes: changes, now: now)
+            }
+        } catch let error as ChangeError {
+            throw error
+        } catch {
+            throw .failed(String(describing: error))
+        }
+    }
+
+    /// Turns a subscription on or off from the inventory. Turning it on clears an automatic disable.
+    public func setActive(id: Int, active: Bool, expectedVersion: Int?, actor: String, now: Int) throws(ChangeError) {
+        do {
+            try db.transaction {
+                guard let current = try find(id: id) else { throw ChangeError.notFound }
+                if let expectedVersion, current.version != expectedVersion { throw ChangeError.conflict(current) }
+                guard current.active != active || (active && current.disabledReason != nil) else { return }
+                try db.run(
+                    """
+                    UPDATE subscriptions SET active = ?, version = version + 1, updated_at = ?,
+                        disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
+                        disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END,
+                        failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
+                    WHERE id = ?
+                    """, [.of(active), .of(now), .of(active), .of(active), .of(active), .of(id)])
+                var changes = AuditChanges()
+                changes.add("active", current.active ? "yes" : "no", active ? "yes" : "no")
+                if active, let reason = current.disabledReason { changes.add("disabled", reason, "cleared") }
+                try AuditLog(db).record(
+                    actor: actor, action: active ? "activate" : "deactivate", subscriptionID: id, name: current.name,
+                    changes: changes, now: now)
+            }
+        } catch let error as ChangeError {
+            throw error
+        } catch {
+            throw .failed(String(describing: error))
+        }
+    }
+
+    /// Deletes a subscription with its events, agents and delivery log.
+    public func delete(id: Int, expectedVersion: Int?, actor: String, now: Int) throws(ChangeError) {
+        do {
+            try db.transaction {
+                guard let current = try find(id: id) else { throw ChangeError.notFound }
+                if let expectedVersion, current.version != expectedVersion { throw ChangeError.conflict(current) }
+                try db.run("DELETE FROM subscriptions WHERE id = ?", [.of(id)])
+                var changes = AuditChanges()
+                changes.add("name", current.name, nil)
+                changes.add("url", current.url, nil)
+                try AuditLog(db).record(actor: actor, action: "delete", subscriptionID: id, name: current.name, changes: changes, now: now)
+            }
+        } catch let error as ChangeError {
+            throw error
+        } catch {
+            throw .failed(String(describing: error))
+        }
+    }
+
+    /// Sets a new secret (keeping the old one signing until `graceUntil`), or removes it when `newSecret` is nil.
+    /// Returns a one-time reveal token when a secret was set.
+    public func replaceSecret(id: Int, newSecret: String?, graceUntil: Int?, actor: String, now: Int) throws(ChangeError) -> String? {
+        do {
+            return try db.transaction {
+                guard let current = try find(id: id) else { throw ChangeError.notFound }
+                let keepOld = newSecret != nil && current.secret != nil && (graceUntil ?? 0) > now
+                try db.run(
+                    """
+                    UPDATE subscriptions SET secret = ?, previous_secret = ?, previous_secret_expires_at = ?,
+                        version = version + 1, updated_at = ? WHERE id = ?
+                    """,
+                    [.of(newSecret), keepOld ? .of(current.secret) : .null, keepOld ? .of(graceUntil) : .null, .of(now), .of(id)])
+                var changes = AuditChanges()
+                let action: String
+                if newSecret == nil {
+                    action = "remove_secret"
+                    changes.add("secret", current.secret == nil ? "not set" : "set", "not set")
+                } else {
+                    action = current.secret == nil ? "generate_secret" : "regenerate_secret"
+                    changes.add("secret", current.secret == nil ? "not set" : "set", keepOld ? "regenerated (previous secret signs until \(Timestamp.iso(graceUntil!)))" : "generated")
+                }
+                try AuditLog(db).record(actor: actor, action: action, subscriptionID: id, name: current.name, changes: changes, now: now)
+                guard let newSecret else { return nil }
+                return try createReveal(subscriptionID: id, secret: newSecret, now: now)
+            }
+        } catch let error as ChangeError {
+            throw error
+        } catch {
+            throw .failed(String(describing: error))
+        }
+    }
+
+    // MARK: One-time reveal
+
+    /// Stores a secret for exactly one display and returns the token that unlocks it.
+    public func createReveal(subscriptionID: Int, secret: String, now: Int) throws -> String {
+        let token = Identifier.token()
+        try db.run("DELETE FROM secret_reveals WHERE created_at < ?", [.of(now - 900)])
+        try db.run(
+            "INSERT INTO secret_reveals (token, subscription_id, secret, created_at) VALUES (?, ?, ?, ?)",
+            [.text(token), .of(subscriptionID), .text(secret), .of(now)])
+        return token
+    }
+
+    /// Returns the secret for `token` once and forgets it; nil when already shown or expired (15 minutes).
+    public func consumeReveal(token: String, subscriptionID: Int, now: Int) throws -> String? {
+        try db.transaction {
+            let row = try db.query(
+                "SELECT secret, created_at FROM secret_reveals WHERE token = ? AND subscription_id = ?",
+                [.text(token), .of(subscriptionID)]
+            ).first
+            try db.run("DELETE FROM secret_reveals WHERE token = ?", [.text(token)])
+            guard let row, row.int(1) >= now - 900 else { return nil }
+            return row.text(0)
+        }
+    }
+
+    // MARK: Helpers
+
+    private func replaceScope(id: Int, draft: SubscriptionDraft) throws {
+        try db.run("DELETE FROM subscription_events WHERE subscription_id = ?", [.of(id)])
+        try db.run("DELETE FROM subscription_agents WHERE subscription_id = ?", [.of(id)])
+        for event in Set(draft.eventTypes) {
+            try db.run("INSERT INTO subscription_events (subscription_id, event_type) VALUES (?, ?)", [.of(id), .text(event)])
+        }
+        for agent in Set(draft.agentUUIDs) {
+            try db.run("INSERT INTO subscription_agents (subscription_id, agent_uuid) VALUES (?, ?)", [.of(id), .text(agent)])
+        }
+        try db.run(
+            "UPDATE subscriptions SET event_count = ?, agent_count = ? WHERE id = ?",
+            [.of(Set(draft.eventTypes).count), .of(Set(draft.agentUUIDs).count), .of(id)])
+    }
+
+    private func agentLabel(_ uuids: [String]) throws -> String {
+        if uuids.isEmpty { return "All Agents" }
+        var names: [String] = []
+        for uuid in uuids.sorted() {
+            names.append(try db.query("SELECT name FROM agents WHERE uuid = ?", [.text(uuid)]).first?.text(0) ?? uuid)
+        }
+        return names.sorted().joined(separator: ", ")
+    }
+}
+
+/// Why a change was not made.
+public enum ChangeError: Error {
+    case notFound
+    /// Someone saved in between; carries the current values to show.
+    case conflict(Subscription)
+    case failed(String)
+}

@@ -1,0 +1,254 @@
+/// Turns the bytes of one template file into a ``Template`` token tree.
+///
+/// `{{` always opens a tag and the first `}}` after it closes it; a single `{` or `}` is text.
+struct TemplateParser {
+    private enum BlockKind: String {
+        case `if`, unless, each
+    }
+
+    /// A block whose closing tag has not been seen yet.
+    private struct OpenBlock {
+        let kind: BlockKind
+        let path: TemplatePath
+        let location: SourceLocation
+        var body: [TemplateNode] = []
+        var otherwise: [TemplateNode]? = nil
+
+        var tagText: String { "{{#\(kind.rawValue) \(path.source)}}" }
+    }
+
+    private let fileName: String
+    private let bytes: [UInt8]
+    private var position = 0
+    private var line = 1
+    private var column = 1
+    private var root: [TemplateNode] = []
+    private var openBlocks: [OpenBlock] = []
+
+    init(fileName: String, bytes: [UInt8]) {
+        self.fileName = fileName
+        self.bytes = bytes
+    }
+
+    /// Checks that a template or partial name stays inside the library directory:
+    /// `/`-separated segments of ASCII letters, digits, `_`, `-` and `.`, none of them `.` or `..`.
+    static func isValidTemplateName(_ name: String) -> Bool {
+        let segments = name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        return segments.allSatisfy { segment in
+            let text = String(Substring(segment))
+            return !segment.isEmpty && text != "." && text != ".."
+                && segment.allSatisfy { byte in
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"),
+                        UInt8(ascii: "."):
+                        true
+                    default:
+                        false
+                    }
+                }
+        }
+    }
+
+    mutating func parse() throws(TemplateError) -> Template {
+        var textStart = 0
+        while position < bytes.count {
+            guard isAtPair(UInt8(ascii: "{")) else {
+                advance()
+                continue
+            }
+            appendText(from: textStart, to: position)
+            let location = SourceLocation(line: line, column: column)
+            advance(by: 2)
+            let contentStart = position
+            while position < bytes.count && !isAtPair(UInt8(ascii: "}")) {
+                advance()
+            }
+            let content = bytes[contentStart..<position]
+            if position >= bytes.count || containsPair(UInt8(ascii: "{"), in: content) {
+                throw error(at: location, "unclosed tag: '{{' without a matching '}}'")
+            }
+            advance(by: 2)
+            try handleTag(String(decoding: content, as: UTF8.self), at: location)
+            textStart = position
+        }
+        appendText(from: textStart, to: bytes.count)
+        if let block = openBlocks.last {
+            throw error(at: block.location, "unclosed \(block.tagText)")
+        }
+        return Template(fileName: fileName, nodes: root, sourceByteCount: bytes.count)
+    }
+
+    // MARK: Tags
+
+    private mutating func handleTag(_ rawContent: String, at location: SourceLocation) throws(TemplateError) {
+        let content = trimmed(rawContent)
+        guard let first = content.utf8.first else {
+            throw error(at: location, "empty tag {{}}")
+        }
+        switch first {
+        case UInt8(ascii: "!"):
+            return
+        case UInt8(ascii: "{"):
+            throw error(
+                at: location,
+                "'{{{' is not a tag: write {{ raw name }} for unescaped output, "
+                    + "or put a space between a literal '{' and a tag")
+        case UInt8(ascii: "#"):
+            try openBlock(words(content.dropFirst()), at: location)
+        case UInt8(ascii: "/"):
+            try closeBlock(words(content.dropFirst()), at: location)
+        case UInt8(ascii: ">"):
+            let name = trimmed(String(content.dropFirst()))
+            guard Self.isValidTemplateName(name) else {
+                throw error(at: location, "invalid partial name '\(name)' in {{\(content)}}")
+            }
+            append(.partial(name, location))
+        default:
+            let parts = words(Substring(content))
+            if parts == ["else"] {
+                try handleElse(at: location)
+            } else if parts.first == "raw" {
+                guard parts.count == 2 else {
+                    throw error(at: location, "{{\(content)}}: 'raw' needs exactly one name, as in {{ raw name }}")
+                }
+                append(.value(try path(parts[1], in: content, at: location), escaped: false, location))
+            } else if parts.count == 1 {
+                append(.value(try path(parts[0], in: content, at: location), escaped: true, location))
+            } else {
+                throw error(
+                    at: location,
+                    "invalid tag {{\(content)}}: expected a name, 'raw name', "
+                        + "'#if', '#unless', '#each', 'else', '/…', '>' or '!'")
+            }
+        }
+    }
+
+    private mutating func openBlock(_ parts: [String], at location: SourceLocation) throws(TemplateError) {
+        let keyword = parts.first ?? ""
+        guard let kind = BlockKind(rawValue: keyword) else {
+            throw error(at: location, "unknown block keyword '#\(keyword)' (expected #if, #unless or #each)")
+        }
+        guard parts.count == 2 else {
+            throw error(at: location, "{{#\(keyword)}} needs exactly one name, as in {{#\(keyword) name}}")
+        }
+        let tag = "#\(keyword) \(parts[1])"
+        openBlocks.append(OpenBlock(kind: kind, path: try path(parts[1], in: tag, at: location), location: location))
+    }
+
+    private mutating func closeBlock(_ parts: [String], at location: SourceLocation) throws(TemplateError) {
+        let keyword = parts.first ?? ""
+        guard let kind = BlockKind(rawValue: keyword) else {
+            throw error(at: location, "unknown block keyword '/\(keyword)' (expected /if, /unless or /each)")
+        }
+        guard parts.count == 1 else {
+            throw error(at: location, "{{/\(keyword)}} takes no name")
+        }
+        guard let block = openBlocks.popLast() else {
+            throw error(at: location, "{{/\(keyword)}} without an open {{#\(keyword)}}")
+        }
+        guard block.kind == kind else {
+            let opened = "\(block.location.line):\(block.location.column)"
+            throw error(at: location, "{{/\(keyword)}} does not match \(block.tagText) opened at \(opened)")
+        }
+        switch kind {
+        case .if, .unless:
+            append(
+                .conditional(
+                    block.path, negated: kind == .unless, then: block.body, otherwise: block.otherwise ?? [],
+                    block.location))
+        case .each:
+            append(.loop(block.path, body: block.body, empty: block.otherwise ?? [], block.location))
+        }
+    }
+
+    private mutating func handleElse(at location: SourceLocation) throws(TemplateError) {
+        guard let index = openBlocks.indices.last else {
+            throw error(at: location, "{{else}} outside {{#if}}, {{#unless}} or {{#each}}")
+        }
+        guard openBlocks[index].otherwise == nil else {
+            throw error(at: location, "second {{else}} in \(openBlocks[index].tagText)")
+        }
+        openBlocks[index].otherwise = []
+    }
+
+    private func path(
+        _ text: String, in tag: String, at location: SourceLocation
+    ) throws(TemplateError) -> TemplatePath {
+        guard let path = TemplatePath(text) else {
+            let hint = text.hasPrefix("@") ? " (loop variables: @index, @number, @first, @last)" : ""
+            throw error(at: location, "invalid name '\(text)' in {{\(tag)}}\(hint)")
+        }
+        return path
+    }
+
+    // MARK: Tree building
+
+    private mutating func append(_ node: TemplateNode) {
+        guard let index = openBlocks.indices.last else {
+            root.append(node)
+            return
+        }
+        if openBlocks[index].otherwise != nil {
+            openBlocks[index].otherwise!.append(node)
+        } else {
+            openBlocks[index].body.append(node)
+        }
+    }
+
+    private mutating func appendText(from start: Int, to end: Int) {
+        if start < end {
+            append(.text(Array(bytes[start..<end])))
+        }
+    }
+
+    // MARK: Scanning
+
+    private func isAtPair(_ byte: UInt8) -> Bool {
+        position + 1 < bytes.count && bytes[position] == byte && bytes[position + 1] == byte
+    }
+
+    private func containsPair(_ byte: UInt8, in slice: ArraySlice<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for current in slice {
+            if current == byte && previous == byte { return true }
+            previous = current
+        }
+        return false
+    }
+
+    /// Moves past one byte, keeping line and column (in Unicode scalars) current.
+    private mutating func advance(by count: Int = 1) {
+        for _ in 0..<count {
+            let byte = bytes[position]
+            position += 1
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+    }
+
+    private func error(at location: SourceLocation, _ message: String) -> TemplateError {
+        TemplateError(file: fileName, at: location, message)
+    }
+
+    private func trimmed(_ text: String) -> String {
+        let bytes = text.utf8
+        guard let start = bytes.firstIndex(where: { !Self.isSpace($0) }),
+            let end = bytes.lastIndex(where: { !Self.isSpace($0) })
+        else { return "" }
+        return String(text[start...end])
+    }
+
+    private func words(_ text: Substring) -> [String] {
+        text.utf8.split(whereSeparator: Self.isSpace).map { String(Substring($0)) }
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+            || byte == UInt8(ascii: "\r")
+    }
+}

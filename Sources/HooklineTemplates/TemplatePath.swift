@@ -1,0 +1,52 @@
+/// What a tag names: the current loop item, a loop variable, or a dotted key path.
+struct TemplatePath: Sendable {
+    /// The loop variables `{{#each}}` provides.
+    enum LoopVariable: String, Sendable {
+        case index = "@index"
+        case number = "@number"
+        case first = "@first"
+        case last = "@last"
+    }
+
+    enum Kind: Sendable {
+        /// `.`: the innermost loop item (or the whole context outside loops).
+        case current
+        case loopVariable(LoopVariable)
+        /// `a.b.c`: the first key is looked up through the scopes, the rest through dictionaries.
+        case keys([String])
+    }
+
+    let kind: Kind
+    /// The path as written, for error messages.
+    let source: String
+
+    /// Parses `.`, `@index`…, or `key(.key)*` where keys use ASCII letters, digits, `_` and `-`.
+    init?(_ source: String) {
+        self.source = source
+        if source == "." {
+            kind = .current
+            return
+        }
+        if source.hasPrefix("@") {
+            guard let variable = LoopVariable(rawValue: source) else { return nil }
+            kind = .loopVariable(variable)
+            return
+        }
+        var keys: [String] = []
+        for segment in source.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+            guard !segment.isEmpty, segment.allSatisfy(Self.isKeyByte) else { return nil }
+            keys.append(String(Substring(segment)))
+        }
+        kind = .keys(keys)
+    }
+
+    private static func isKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
+    }
+}

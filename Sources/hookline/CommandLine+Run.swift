@@ -1,0 +1,108 @@
+import HooklineCGI
+import HooklineSigning
+import HooklineStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A usage or runtime problem, printed as `hookline: <message>` with exit status 1 (2 for usage).
+struct CommandFailure: Error {
+    let message: String
+    var status: Int32 = 1
+}
+
+extension CommandLine {
+    static let usage = """
+        usage: hookline [--config PATH] <command> [arguments]
+
+        Commands:
+          init                         create or upgrade the database (never drops data)
+          demo                         seed demo agents and webhooks into an empty database
+          organization set NAME [UUID] name the organization sent in every envelope
+          agents add UUID NAME         add or rename an agent
+          agents list                  list agents
+          agents import FILE           import agents from CSV (uuid,name per line) or JSON [{"uuid","name"}]
+          events list                  list the event catalogue
+          events import FILE           import event types from JSON [{"name","description","sample_data"}]
+          emit TYPE [--agent UUID] [--data JSON|@FILE] [--id EVENT_ID]
+                                       emit an event to every matching active webhook
+          deliver [--once]             deliver due events (worker); --once drains and exits
+          verify --secret S|--secret-file F --headers FILE --body FILE|- [--tolerance SECONDS]
+                                       check a received request's signature
+
+        The config file comes from --config, else HOOKLINE_CONFIG, else /etc/hookline/hookline.conf.
+        """
+
+    static func run(_ arguments: [String]) -> Int32 {
+        var args = arguments
+        var configArgument: String? = nil
+        if let index = args.firstIndex(where: { $0 == "--config" || $0.hasPrefix("--config=") }) {
+            if args[index].hasPrefix("--config=") {
+                configArgument = String(args[index].dropFirst("--config=".count))
+                args.remove(at: index)
+            } else {
+                guard index + 1 < args.count else { return fail(CommandFailure(message: "--config needs a path", status: 2)) }
+                configArgument = args[index + 1]
+                args.removeSubrange(index...index + 1)
+            }
+        }
+        guard let command = args.first else {
+            write(usage + "\n", to: 2)
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        if command == "verify" {
+            let result = VerifyCommand.run(arguments: rest, readStdin: { CGIProcess.readAllStdin() })
+            write(result.output, to: result.exitCode == 0 ? 1 : (result.exitCode == 1 ? 1 : 2))
+            return result.exitCode
+        }
+        if command == "--help" || command == "-h" || command == "help" {
+            write(usage + "\n", to: 1)
+            return 0
+        }
+        do {
+            let path = Configuration.path(argument: configArgument, environment: getenv("HOOKLINE_CONFIG").map { String(cString: $0) })
+            let config: Configuration
+            do { config = try Configuration.load(path: path) } catch {
+                throw CommandFailure(message: "cannot use the configuration: \(error.description)")
+            }
+            switch command {
+            case "init": try Commands.initialize(config)
+            case "demo": try Commands.demo(config)
+            case "organization": try Commands.organization(config, rest)
+            case "agents": try Commands.agents(config, rest)
+            case "events": try Commands.events(config, rest)
+            case "emit": try Commands.emit(config, rest)
+            case "deliver": try Commands.deliver(config, rest)
+            default: throw CommandFailure(message: "unknown command “\(command)”\n\n" + usage, status: 2)
+            }
+            return 0
+        } catch let failure as CommandFailure {
+            return fail(failure)
+        } catch {
+            return fail(CommandFailure(message: "\(error)"))
+        }
+    }
+
+    static func fail(_ failure: CommandFailure) -> Int32 {
+        write("hookline: \(failure.message)\n", to: 2)
+        return failure.status
+    }
+
+    static func write(_ text: String, to fd: Int32) {
+        CGIProcess.write(Array(text.utf8), to: fd)
+    }
+}
+
+extension CGIProcess {
+    /// Reads stdin to its end (for `verify --body -` and imports from pipes; never used by CGI pages).
+    static func readAllStdin() -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, 65536) }
+            if n > 0 { out.append(contentsOf: chunk[0..<n]) } else if n < 0 && errno == EINTR { continue } else { return out }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import HooklineSigning
+import HooklineStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The CLI's commands, one function each.
+enum Commands {
+    static func open(_ config: Configuration) throws -> Database {
+        let db: Database
+        do { db = try Database(path: config.databasePath) } catch {
+            throw CommandFailure(message: error.message)
+        }
+        try Schema.migrate(db)
+        return db
+    }
+
+    static func say(_ text: String) { CommandLine.write(text + "\n", to: 1) }
+
+    static func initialize(_ config: Configuration) throws {
+        let db = try open(config)
+        let org = try Catalog(db).organization()
+        say("database ready: \(config.databasePath) (schema version \(Schema.currentVersion))")
+        say("organization: \(org.name) (\(org.uuid))")
+    }
+
+    static let demoAgents = [
+        Agent(uuid: "5d0f8a2c-6b1e-4f37-9a58-2c7d41e0b9a1", name: "Support Line"),
+        Agent(uuid: "9b3e6c14-2d7a-4e85-b0f2-71a4c8d35e62", name: "Sales Qualifier"),
+        Agent(uuid: "e4a7d2b9-0c56-4f1e-8b3a-6d29f0c18e75", name: "Appointment Booker"),
+    ]
+
+    static func demo(_ config: Configuration) throws {
+        let db = try open(config)
+        let catalog = Catalog(db)
+        let store = SubscriptionStore(db)
+        for agent in demoAgents { try catalog.upsertAgent(agent) }
+        guard try store.count() == 0 else {
+            say("demo agents ready; the database already has webhooks, so no demo webhooks were added")
+            return
+        }
+        try catalog.setOrganization(name: "Acme Support", uuid: nil)
+        let now = Timestamp.now()
+        let drafts = [
+            SubscriptionDraft(
+                name: "CRM sync", url: "https://crm.example.com/hooks/hookline", active: true, signatureScheme: "hookline",
+                eventTypes: ["conversation.ended", "conversation.analysis.completed"], agentUUIDs: []),
+            SubscriptionDraft(
+                name: "Sales alerts", url: "https://alerts.example.net/webhooks/sales", active: true, signatureScheme: "standard-webhooks",
+                eventTypes: ["conversation.started"], agentUUIDs: [demoAgents[1].uuid]),
+            SubscriptionDraft(
+                name: "Analytics warehouse", url: "https://ingest.example.org/v1/events", active: false, signatureScheme: "hookline",
+                eventTypes: ["conversation.started", "conversation.ended", "conversation.analysis.completed"],
+                agentUUIDs: [demoAgents[0].uuid, demoAgents[2].uuid]),
+        ]
+        for (index, draft) in drafts.enumerated() {
+            let secret = index == 2 ? nil : try SigningSecret.generate()
+            _ = try store.create(draft, secret: secret, actor: "hookline demo", now: now)
+        }
+        say("demo data ready: \(demoAgents.count) agents, \(drafts.count) webhooks, organization “Acme Support”")
+    }
+
+    static func organization(_ config: Configuration, _ args: [String]) throws {
+        guard args.first == "set", args.count == 2 || args.count == 3 else {
+            throw CommandFailure(message: "usage: hookline organization set NAME [UUID]", status: 2)
+        }
+        let name = args[1].trimmingWhitespace
+        guard !name.isEmpty, name.count <= 200 else { throw CommandFailure(message: "the organization name must be 1–200 characters") }
+        if args.count == 3, !Identifier.isUUID(args[2]) { throw CommandFailure(message: "“\(args[2])” is not a UUID") }
+        let db = try open(config)
+        try Catalog(db).setOrganization(name: name, uuid: args.count == 3 ? args[2].lowercased() : nil)
+        say("organization: \(name)")
+    }
+
+    static func agents(_ config: Configuration, _ args: [String]) throws {
+        switch args.first {
+        case "add":
+            guard args.count == 3 else { throw CommandFailure(message: "usage: hookline agents add UUID NAME", status: 2) }
+            let db = try open(config)
+            do {
+                let isNew = try Catalog(db).upsertAgent(Agent(uuid: args[1], name: args[2]))
+                say("\(isNew ? "added" : "renamed") agent \(args[2].trimmingWhitespace) (\(args[1].lowercased()))")
+            } catch let error as StoreError { throw CommandFailure(message: error.message) }
+        case "list":
+            let db = try open(config)
+            let agents = try Catalog(db).agents()
+            if agents.isEmpty { say("no agents yet — add one with: hookline agents add UUID NAME") }
+            for agent in agents { say("\(agent.uuid)  \(agent.name)") }
+        case "import":
+            guard args.count == 2 else { throw CommandFailure(message: "usage: hookline agents import FILE", status: 2) }
+            let agents = try AccountImport.agents(fromFile: args[1])
+            let db = try open(config)
+            let catalog = Catalog(db)
+            var added = 0
+            try db.transaction {
+                for agent in agents where try catalog.upsertAgent(agent) { added += 1 }
+            }
+            say("imported \(agents.count) agents (\(added) new, \(agents.count - added) updated)")
+        default:
+            throw CommandFailure(message: "usage: hookline agents add UUID NAME | list | import FILE", status: 2)
+        }
+    }
+
+    static func events(_ config: Configuration, _ args: [String]) throws {
+        switch args.first {
+        case "list":
+            let db = try open(config)
+            var group = ""
+            for event in try Catalog(db).eventTypes() {
+                if event.group != group {
+                    group = event.group
+                    say(group)
+                }
+                say("  \(event.name)  \(event.description)")
+            }
+        case "import":
+            guard args.count == 2 else { throw CommandFailure(message: "usage: hookline events import FILE", status: 2) }
+            let events = try AccountImport.events(fromFile: args[1])
+            let db = try open(config)
+            let catalog = Catalog(db)
+            var added = 0
+            try db.transaction {
+                for event in events where try catalog.upsertEventType(event) { added += 1 }
+            }
+            say("imported \(events.count) event types (\(added) new, \(events.count - added) updated)")
+        default:
+            throw CommandFailure(message: "usage: hookline events list | import FILE", status: 2)
+        }
+    }
+}
+
+/// Reading agent and event import files, with errors that name the file and the entry.
+enum AccountImport {
+    static func text(ofFile path: String) throws -> String {
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path: path) } catch { throw CommandFailure(message: error.message) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw CommandFailure(message: "\(path) is not UTF-8 text") }
+        return text
+    }
+
+    static func json(ofFile path: String) throws -> JSONValue {
+        do { return try JSONValue(parsing: try text(ofFile: path)) } catch let error as JSONParseError {
+            throw CommandFailure(message: "\(path) is not valid JSON: \(error)")
+        }
+    }
+
+    static func agents(fromFile path: String) throws -> [Agent] {
+        let text = try text(ofFile: path)
+        var agents: [Agent] = []
+        if text.trimmingWhitespace.hasPrefix("[") {
+            guard case .array(let items) = try json(ofFile: path) else { throw CommandFailure(message: "\(path): expected a JSON array") }
+            for (index, item) in items.enumerated() {
+                guard let uuid = item["uuid"]?.stringValue, let name = item["name"]?.stringValue else {
+                    throw CommandFailure(message: "\(path): entry \(index + 1) needs string fields \"uuid\" and \"name\"")
+                }
+                agents.append(Agent(uuid: uuid, name: name))
+            }
+        } else {
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let trimmed = line.trimmingWhitespace
+                if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.lowercased() == "uuid,name" { continue }
+                let parts = trimmed.split(separator: ",", maxSplits: 1)
+                guard parts.count == 2 else {
+                    throw CommandFailure(message: "\(path):\(number + 1): expected `uuid,name`")
+                }
+                agents.append(Agent(uuid: parts[0].trimmingWhitespace, name: parts[1].trimmingWhitespace))
+            }
+        }
+        for (index, agent) in agents.enumerated() {
+            guard Identifier.isUUID(agent.uuid) else { throw CommandFailure(message: "\(path): entry \(index + 1): “\(agent.uuid)” is not a UUID") }
+            let name = agent.name.trimmingWhitespace
+            guard !name.isEmpty, name.count <= 200 else {
+                throw CommandFailure(message: "\(path): entry \(index + 1): the agent name must be 1–200 characters")
+            }
+        }
+        return agents
+    }
+
+    static func events(fromFile path: String) throws -> [EventType] {
+        guard case .array(let items) = try json(ofFile: path) else {
+            throw CommandFailure(message: "\(path): expected a JSON array of event types")
+        }
+        var events: [EventType] = []
+        for (index, item) in items.enumerated() {
+            guard let name = item["name"]?.stringValue else {
+                throw CommandFailure(message: "\(path): entry \(index + 1) needs a string field \"name\"")
+            }
+            guard EventType.isValidName(name) else {
+                throw CommandFailure(message: "\(path): entry \(index + 1): “\(name)” is not a valid event type (lowercase words joined by dots)")
+            }
+            let sample = item["sample_data"] ?? .object([])
+            guard case .object = sample else {
+                throw CommandFailure(message: "\(path): entry \(index + 1): \"sample_data\" must be a JSON object")
+            }
+            events.append(
+                EventType(
+                    name: name, group: item["group"]?.stringValue, description: item["description"]?.stringValue ?? "",
+                    sampleData: sample.serialized()))
+        }
+        return events
+    }
+}
