@@ -1,0 +1,43 @@
+/// Builds the request header lines handed to curl (`CURLOPT_HTTPHEADER`).
+enum HeaderList {
+    /// The caller's headers in order, then `Content-Type: application/json` and `User-Agent`
+    /// unless present, then `Expect:` (which stops curl from sending `Expect: 100-continue`).
+    /// Fails for a name that is not an HTTP token or a value containing CR, LF or NUL.
+    static func lines(
+        for headers: [(name: String, value: String)],
+        userAgent: String
+    ) -> Result<[String], DeliveryFailure> {
+        var lines: [String] = []
+        var present: Set<String> = []
+        for (name, value) in headers {
+            guard isToken(name) else {
+                return .failure(.other("the header name \"\(name)\" is not a valid HTTP header name"))
+            }
+            guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                return .failure(.other("the value of header \(name) contains a line break or NUL byte"))
+            }
+            present.insert(name.lowercased())
+            // curl drops "Name:" with nothing after it; "Name;" sends an empty value.
+            let trimmed = value.trimmingWhitespace
+            lines.append(trimmed.isEmpty ? "\(name);" : "\(name): \(trimmed)")
+        }
+        if !present.contains("content-type") { lines.append("Content-Type: application/json") }
+        if !present.contains("user-agent") { lines.append("User-Agent: \(userAgent)") }
+        if !present.contains("expect") { lines.append("Expect:") }
+        return .success(lines)
+    }
+
+    /// RFC 9110 token: visible ASCII except separators.
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    true
+                default:
+                    "!#$%&'*+-.^_`|~".utf8.contains(byte)
+                }
+            }
+    }
+}

@@ -1,0 +1,11 @@
+/// Whitespace trimming without Foundation.
+extension String {
+    /// The string without leading and trailing Unicode whitespace.
+    var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,118 @@
+import HooklineDelivery
+import HooklineSigning
+import HooklineStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Signs, sends and records deliveries: the one path shared by test sends, resends and the worker.
+public final class Dispatcher {
+    public static let version = "1.0"
+    public static let userAgent = "Hookline/\(version)"
+
+    let db: Database
+    let config: Configuration
+    let client: DeliveryClient
+    let schedule = RetrySchedule()
+
+    public init(db: Database, config: Configuration) {
+        self.db = db
+        self.config = config
+        let allowed = config.allowedPrivateTargets.compactMap { IPRange(cidr: $0) }
+        client = DeliveryClient(
+            policy: DeliveryPolicy(
+                connectTimeout: config.connectTimeout, totalTimeout: config.timeout, caBundle: config.caBundle,
+                allowHTTP: config.allowHTTP, allowedPrivateRanges: allowed, userAgent: Self.userAgent, responseCap: 4096))
+    }
+
+    /// The result of one attempt, for pages to show.
+    public struct Result: Sendable {
+        public let attemptID: Int
+        public let deliveryID: Int
+        public let request: OutgoingRequest
+        public let outcome: DeliveryOutcome
+    }
+
+    /// Sends a test event of `eventType` to `subscription` right away (active or not) and records it.
+    public func sendTest(subscription: Subscription, eventType: EventType, now: Int) throws -> Result {
+        let catalog = Catalog(db)
+        let agents = try catalog.agents()
+        let agent = subscription.agentUUIDs.compactMap { uuid in agents.first { $0.uuid == uuid } }.first ?? agents.first
+        let eventID = Identifier.uuid()
+        let body = Envelope.build(
+            eventID: eventID, eventType: eventType.name, createdMicroseconds: Timestamp.nowMicroseconds(),
+            organization: try catalog.organization(), data: Envelope.sampleData(for: eventType, agent: agent))
+        let log = DeliveryLog(db)
+        let deliveryID = try log.createDelivery(
+            subscriptionID: subscription.id, eventID: eventID, eventType: eventType.name, body: body, isTest: true, due: nil, now: now)
+        let delivery = try log.delivery(id: deliveryID)!
+        return try attempt(delivery, subscription: subscription, retry: false, now: now)
+    }
+
+    /// Sends a delivery again now: same event id and body, new timestamp and signature.
+    public func resend(_ delivery: Delivery, subscription: Subscription, now: Int) throws -> Result {
+        try attempt(delivery, subscription: subscription, retry: false, now: now)
+    }
+
+    /// One signed attempt, recorded. With `retry`, a failure schedules the next attempt on the
+    /// ladder, 410 Gone disables the subscription, and so does failing for five days.
+    @discardableResult
+    public func attempt(_ delivery: Delivery, subscription: Subscription, retry: Bool, now: Int) throws -> Result {
+        let timestamp = Timestamp.now()
+        let body = Array(delivery.body.utf8)
+        let scheme = SignatureScheme(rawValue: subscription.signatureScheme) ?? .hookline
+        let headers = WebhookHeaders.build(
+            scheme: scheme, secrets: subscription.signingSecrets(now: timestamp), eventID: delivery.eventID,
+            eventType: delivery.eventType, timestamp: timestamp, body: body)
+        let request = OutgoingRequest(url: subscription.url, headers: headers, body: body)
+        let outcome = client.send(request)
+
+        let sentHeaders = [("Content-Type", "application/json"), ("User-Agent", Self.userAgent)] + headers.map { ($0.name, $0.value) }
+        let record = AttemptRecord(
+            url: subscription.url, requestHeaders: sentHeaders.map { (name: $0.0, value: $0.1) }, requestBody: delivery.body,
+            statusCode: outcome.statusCode, latencyMilliseconds: outcome.latencyMilliseconds,
+            outcome: outcome.failure?.kind ?? "success", message: outcome.failure?.message ?? "",
+            responseExcerpt: outcome.responseExcerpt)
+
+        let log = DeliveryLog(db)
+        var nextAttempt: Int? = nil
+        var disableReason: String? = nil
+        if retry, let failure = outcome.failure {
+            if outcome.statusCode == 410 {
+                disableReason = "the receiver answered 410 Gone on \(Timestamp.display(now))"
+            } else if let since = subscription.failingSince, now - since >= RetrySchedule.disableAfter {
+                disableReason = "deliveries failed continuously for 5 days (last: \(failure.message))"
+            } else if let delay = schedule.delay(
+                afterFailures: delivery.attempts + 1, retryAfter: outcome.retryAfter, statusCode: outcome.statusCode,
+                random: { Double.random(in: 0..<1) })
+            {
+                nextAttempt = now + delay
+            }
+        }
+        let attemptID = try log.record(
+            record, deliveryID: delivery.id, subscriptionID: subscription.id, nextAttemptAt: nextAttempt,
+            giveUp: nextAttempt == nil, now: now)
+        if let disableReason {
+            try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now)
+        }
+        return Result(attemptID: attemptID, deliveryID: delivery.id, request: request, outcome: outcome)
+    }
+
+    /// Attempts every due delivery once. Returns how many attempts were made.
+    public func runDue(now: Int, limit: Int = 100) throws -> Int {
+        let log = DeliveryLog(db)
+        let store = SubscriptionStore(db)
+        var count = 0
+        for delivery in try log.due(now: now, limit: limit) {
+            guard let subscription = try store.find(id: delivery.subscriptionID) else { continue }
+            guard subscription.active, subscription.disabledReason == nil else {
+                try db.run("UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE id = ?", [.of(delivery.id)])
+                continue
+            }
+            try attempt(delivery, subscription: subscription, retry: true, now: Timestamp.now())
+            count += 1
+        }
+        return count
+    }
+}
