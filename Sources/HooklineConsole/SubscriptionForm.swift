@@ -135,8 +135,8 @@ struct SubscriptionForm {
                 "value": .text(scheme.rawValue), "label": .text(scheme.label),
                 "checked": .bool(scheme.rawValue == signatureScheme),
                 "hint": .text(scheme == .hookline
-                    ? "X-Webhook-Signature: sha256=… over body.timestamp"
-                    : "webhook-signature: v1,… per standardwebhooks.com"),
+                    ? "HMAC-SHA256 of the body and timestamp, lowercase hex (default)"
+                    : "v1,base64 over id.timestamp.body, per the Standard Webhooks spec"),
             ]
         })
         values["picker"] = EventPicker(events: events, selected: Set(eventTypes)).value

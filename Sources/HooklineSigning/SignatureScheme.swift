@@ -9,7 +9,7 @@ public enum SignatureScheme: String, Sendable, CaseIterable {
     /// A short human-readable name for forms, tables and messages.
     public var label: String {
         switch self {
-        case .hookline: return "Hookline (X-Webhook-Signature)"
+        case .hookline: return "Hookline"
         case .standardWebhooks: return "Standard Webhooks"
         }
     }

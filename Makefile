@@ -1,0 +1,61 @@
+# Hookline — see README.md. Targets:
+#   make build     release binaries in .build/release (--static-swift-stdlib)
+#   make run       serve the console on http://127.0.0.1:$(PORT)/webhooks/ (nginx + fcgiwrap)
+#   make test      unit tests + e2e tests through nginx and Apache + browser tests
+#   make unit      swift build + swift test only
+#   make e2e       e2e tests only (needs `make build`); PYTEST_ARGS="-k nginx -x" to narrow
+#   make install   install to $(PREFIX) (as root; DESTDIR for staging)
+#   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+PORT         ?= 8080
+PREFIX       ?= /usr
+SYSCONFDIR   ?= /etc
+LOCALSTATEDIR ?= /var
+DESTDIR      ?=
+PYTEST_ARGS  ?=
+
+RELEASE_FLAGS = -c release --static-swift-stdlib
+VENV          = .venv
+DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
+
+.PHONY: all build run deps test unit e2e venv install bench clean
+
+all: build
+
+build:
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+deps:
+	Deploy/ensure-packages.sh $(DEV_PACKAGES)
+
+run: deps build
+	PORT=$(PORT) Deploy/dev-run.sh
+
+test: unit build e2e
+
+unit:
+	$(SWIFT) build
+	$(SWIFT) test
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: Tests/e2e/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/e2e/requirements.txt
+	touch $@
+
+# Runs against the binaries already in .build/release (`make test` builds them first).
+e2e: venv
+	SE_AVOID_STATS=true $(VENV)/bin/pytest Tests/e2e $(PYTEST_ARGS)
+
+install: build
+	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) LOCALSTATEDIR=$(LOCALSTATEDIR) DESTDIR=$(DESTDIR) \
+		Deploy/install.sh
+
+bench: build
+	Tests/bench/run.sh
+
+clean:
+	rm -rf .build .run .e2e-artifacts
