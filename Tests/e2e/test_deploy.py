@@ -1,0 +1,362 @@
+"""The deployment itself: web server configs, install script, `make run`.
+
+Most checks need to see the CGI environment the web server builds, which the
+real console never shows. For those, the *same* rendered Deploy/ configs are
+pointed (via @BIN_DIR@) at a directory whose hookline-console and
+hookline-send are a small environment-dumping script: what is tested is the
+server configuration, not the binaries.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import requests
+
+from servers import CLEAN_ENV, DEPLOY, KINDS, MOUNT, REPO, USERS, Stage, WebServer, free_port, make_public_dir
+
+ENV_DUMP = """#!/bin/sh
+# Test stand-in for {name}: prints its CGI environment and request body.
+printf 'Status: 200 OK\\r\\nContent-Type: text/plain\\r\\nX-Script: {name}\\r\\n\\r\\n'
+env
+echo '--- body'
+if [ -n "$CONTENT_LENGTH" ]; then head -c "$CONTENT_LENGTH"; fi
+"""
+
+
+def parse_dump(text: str) -> tuple[dict[str, str], str]:
+    head, _, body = text.partition("--- body\n")
+    env = {}
+    for line in head.splitlines():
+        name, sep, value = line.partition("=")
+        if sep and name.replace("_", "").isalnum():
+            env[name] = value
+    return env, body
+
+
+@pytest.fixture(scope="module")
+def env_stage(stage, session_root) -> Stage:
+    """``stage`` with the two CGIs replaced by environment dumps."""
+    root = make_public_dir(session_root / "env-stage")
+    bin_dir = make_public_dir(root / "bin")
+    for name in ("hookline-console", "hookline-send"):
+        (bin_dir / name).write_text(ENV_DUMP.format(name=name))
+        os.chmod(bin_dir / name, 0o755)
+    os.symlink(stage.binary("hookline"), bin_dir / "hookline")
+    return Stage(bin_dir, stage.templates_dir, stage.public_dir)
+
+
+@pytest.fixture(scope="module", params=[(k, a) for k in KINDS for a in ("basic", "none")],
+                ids=lambda p: f"{p[0]}-{p[1]}")
+def env_server(request, env_stage, session_root):
+    kind, auth = request.param
+    only = os.environ.get("HOOKLINE_E2E_SERVERS")
+    if only and kind not in only.split(","):
+        pytest.skip(f"HOOKLINE_E2E_SERVERS={only}")
+    server = WebServer(kind, env_stage, session_root / f"env-{kind}-{auth}", auth=auth).start()
+    yield server
+    server.stop()
+
+
+def dump(server: WebServer, path: str, *, method: str = "GET", auth=("alice", USERS["alice"]), **kwargs):
+    if server.auth == "none" and auth == ("alice", USERS["alice"]):
+        auth = None
+    r = requests.request(method, server.origin + path, auth=auth, allow_redirects=False, timeout=10, **kwargs)
+    assert r.status_code == 200, f"{method} {path}: {r.status_code}\n{r.text[:500]}\n{server.logs()}"
+    env, body = parse_dump(r.text)
+    return r.headers["X-Script"], env, body
+
+
+# --------------------------------------------------------------------------
+# Routing: which program runs, with which SCRIPT_NAME / PATH_INFO
+
+
+ROUTES = [
+    ("/webhooks/", "hookline-console", "/"),
+    ("/webhooks/new", "hookline-console", "/new"),
+    ("/webhooks/12/edit", "hookline-console", "/12/edit"),
+    ("/webhooks/12/delete", "hookline-console", "/12/delete"),
+    ("/webhooks/12/deliveries", "hookline-console", "/12/deliveries"),
+    ("/webhooks/5/test", "hookline-send", "/5/test"),
+    ("/webhooks/5/deliveries/3/resend", "hookline-send", "/5/deliveries/3/resend"),
+    # Look-alikes stay with the console (which answers 404).
+    ("/webhooks/5/tests", "hookline-console", "/5/tests"),
+    ("/webhooks/5/test/x", "hookline-console", "/5/test/x"),
+    ("/webhooks/abc/test", "hookline-console", "/abc/test"),
+    ("/webhooks/5/deliveries/x/resend", "hookline-console", "/5/deliveries/x/resend"),
+    ("/webhooks/a%20b", "hookline-console", "/a b"),  # PATH_INFO arrives decoded
+]
+
+
+@pytest.mark.parametrize("path,script,path_info", ROUTES, ids=[r[0] for r in ROUTES])
+def test_routing(env_server, path, script, path_info):
+    got_script, env, _ = dump(env_server, path + "?q=a%26b&page=2")
+    assert got_script == script
+    assert env["SCRIPT_NAME"] == MOUNT
+    assert env["PATH_INFO"] == path_info
+    assert env["QUERY_STRING"] == "q=a%26b&page=2"
+    assert env["HOOKLINE_CONFIG"] == str(env_server.config_path)
+    assert env["REQUEST_METHOD"] == "GET"
+    assert env["HTTP_HOST"] == f"127.0.0.1:{env_server.port}", "Host with port, for the same-origin check"
+
+
+@pytest.mark.parametrize("path", ["/webhooks/new", "/webhooks/5/test"])
+def test_post_body_reaches_the_cgi(env_server, path):
+    body = "name=CRM&url=https%3A%2F%2Fexample.com%2Fh&events=a&events=b"
+    _, env, got = dump(env_server, path, method="POST", data=body,
+                       headers={"Content-Type": "application/x-www-form-urlencoded",
+                                "Origin": env_server.origin})
+    assert env["REQUEST_METHOD"] == "POST"
+    assert env["CONTENT_LENGTH"] == str(len(body))
+    assert env["CONTENT_TYPE"] == "application/x-www-form-urlencoded"
+    assert env["HTTP_ORIGIN"] == env_server.origin
+    assert got == body
+
+
+def test_mount_without_slash_redirects(env_server):
+    r = requests.get(env_server.origin + MOUNT, allow_redirects=False, timeout=10)
+    assert r.status_code in (301, 302)
+    assert r.headers["Location"].endswith(MOUNT + "/")
+
+
+def test_cgi_environment_does_not_leak_server_environment(env_server):
+    _, env, _ = dump(env_server, "/webhooks/")
+    assert "HOME" not in env or env["HOME"] != os.environ.get("HOME")
+    for name in ("PYTEST_CURRENT_TEST", "VIRTUAL_ENV", "HOOKLINE_E2E_KEEP"):
+        assert name not in env
+
+
+# --------------------------------------------------------------------------
+# Identity: only a verified login sets REMOTE_USER; no httpoxy
+
+
+def test_logged_in_user_is_remote_user(env_server):
+    if env_server.auth == "none":
+        pytest.skip("no login without Basic auth")
+    for user, password in USERS.items():
+        _, env, _ = dump(env_server, "/webhooks/", auth=(user, password))
+        assert env["REMOTE_USER"] == user
+        assert env.get("AUTH_TYPE", "Basic") == "Basic"
+
+
+def test_forged_headers_cannot_set_identity_or_proxy(env_server):
+    forged = {
+        "Proxy": "http://attacker.example:3128",
+        "Remote-User": "mallory",
+        "X-Remote-User": "mallory",
+    }
+    _, env, _ = dump(env_server, "/webhooks/5/test", headers=forged)
+    assert "HTTP_PROXY" not in env or env["HTTP_PROXY"] == ""
+    assert "HTTP_AUTHORIZATION" not in env or env["HTTP_AUTHORIZATION"] == ""
+    expected = "alice" if env_server.auth == "basic" else ""
+    assert env.get("REMOTE_USER", "") == expected
+
+
+def test_forged_authorization_without_login(env_server):
+    """An Authorization header for an unknown user: refused with auth, ignored without."""
+    headers = {"Authorization": "Basic bWFsbG9yeTpub3BlCg==", "Proxy": "http://attacker.example:3128"}  # mallory:nope
+    if env_server.auth == "basic":
+        r = requests.get(env_server.base_url + "/", headers=headers, timeout=10)
+        assert r.status_code == 401
+        assert "mallory" not in r.text
+        return
+    # Without auth_basic nginx still parses the header into $remote_user;
+    # the config must not pass it on.
+    _, env, _ = dump(env_server, "/webhooks/", auth=None, headers=headers)
+    assert env.get("REMOTE_USER", "") == ""
+    assert "HTTP_AUTHORIZATION" not in env or env["HTTP_AUTHORIZATION"] == ""
+    assert "HTTP_PROXY" not in env or env["HTTP_PROXY"] == ""
+
+
+# --------------------------------------------------------------------------
+# The real binaries behind the real configs
+
+
+@pytest.mark.parametrize("path", ["/", "/new", "/5/test", "/static/hookline.css"])
+def test_anonymous_request_gets_401(server, path):
+    r = server.client(user=None).get(path, allow_redirects=False)
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"].startswith("Basic")
+
+
+def test_wrong_password_gets_401(server):
+    assert server.client("alice", "wrong").get("/").status_code == 401
+
+
+def test_console_shows_the_signed_in_user(server):
+    for user in ("alice", "bob"):
+        r = server.client(user).page("/")
+        assert "Signed in as" in r.text and user in r.text
+
+
+STATIC_TYPES = {
+    ".css": ("text/css",),
+    ".js": ("text/javascript", "application/javascript"),
+    ".svg": ("image/svg+xml",),
+    ".png": ("image/png",),
+    ".ico": ("image/vnd.microsoft.icon", "image/x-icon"),
+    ".woff2": ("font/woff2",),
+}
+
+
+def test_static_files_have_type_and_cache_headers(server):
+    public = server.server.stage.public_dir  # a copy of Public/
+    files = [p for p in public.rglob("*") if p.is_file() and p.suffix in STATIC_TYPES]
+    assert any(p.name == "hookline.css" for p in files), "Public/hookline.css expected"
+    client = server.client()
+    for path in files:
+        rel = path.relative_to(public).as_posix()
+        r = client.page(f"/static/{rel}")
+        assert r.content == path.read_bytes(), rel
+        assert r.headers["Content-Type"].split(";")[0] in STATIC_TYPES[path.suffix], rel
+        cache = r.headers.get("Cache-Control", "")
+        assert "max-age=" in cache and int(cache.split("max-age=")[1].split(",")[0]) >= 86400, (rel, cache)
+        assert r.headers.get("X-Content-Type-Options") == "nosniff", rel
+    assert client.get("/static/no-such-file.css").status_code == 404
+    assert client.get("/static/").status_code in (403, 404), "no directory listing"
+
+
+def test_static_files_cannot_escape_public_dir(server):
+    """Nothing next to the public directory (binaries, templates) is reachable."""
+    client = server.client()
+    secret = server.server.stage.binary("hookline").read_bytes()[:4096]
+    for path in ("/static/../bin/hookline", "/static/%2e%2e/bin/hookline", "/static/..%2fbin/hookline",
+                 "/static//../bin/hookline"):
+        r = client.get(path, allow_redirects=False)
+        assert not r.content.startswith(secret[:256]), path
+
+
+# --------------------------------------------------------------------------
+# make install
+
+
+def _install(stage: Stage, root: Path, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(DEPLOY / "install.sh")],
+        env={**CLEAN_ENV, "BUILD_DIR": str(stage.bin_dir), "TEMPLATES_SRC": str(stage.templates_dir),
+             "PUBLIC_SRC": str(stage.public_dir), **env},
+        capture_output=True, text=True, check=True)
+
+
+def _mode(path: Path) -> str:
+    return oct(path.stat().st_mode & 0o7777)
+
+
+def test_install_into_destdir_lays_out_files(stage, session_root):
+    dest = make_public_dir(session_root / "destdir")
+    _install(stage, dest, DESTDIR=str(dest))
+    lib = dest / "usr/lib/hookline"
+    for b in ("hookline-console", "hookline-send", "hookline"):
+        assert _mode(lib / b) == "0o755"
+    assert os.readlink(dest / "usr/bin/hookline") == "../lib/hookline/hookline"
+    assert (dest / "usr/bin/hookline").resolve() == (lib / "hookline").resolve()
+    assert (dest / "usr/share/hookline/public/hookline.css").exists()
+    assert any((dest / "usr/share/hookline/templates").iterdir())
+    conf = dest / "etc/hookline/hookline.conf"
+    assert _mode(conf) == "0o644"
+    text = conf.read_text()
+    assert "database = /var/lib/hookline/hookline.db" in text
+    assert "templates = /usr/share/hookline/templates" in text
+    nginx = (dest / "etc/hookline/nginx.conf").read_text()
+    assert "fastcgi_pass unix:/run/fcgiwrap.socket;" in nginx
+    assert "SCRIPT_FILENAME   /usr/lib/hookline/$hookline_cgi" in nginx
+    assert "alias /usr/share/hookline/public/;" in nginx
+    assert "auth_basic_user_file /etc/hookline/htpasswd;" in nginx
+    apache = (dest / "etc/hookline/apache.conf").read_text()
+    assert "SetEnv HOOKLINE_CONFIG /etc/hookline/hookline.conf" in apache
+    assert "Require valid-user" in apache
+    for rendered in (nginx, apache):
+        assert "@" not in "".join(l for l in rendered.splitlines() if not l.lstrip().startswith("#"))
+    assert _mode(dest / "var/lib/hookline") == "0o750"
+    assert not (dest / "var/lib/hookline/hookline.db").exists(), "no database in a staging DESTDIR"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="install chowns to www-data: needs root")
+def test_install_creates_database_and_is_safe_to_rerun(stage, session_root):
+    import pwd
+
+    root = make_public_dir(session_root / "installroot")
+    dirs = dict(PREFIX=str(root / "usr"), SYSCONFDIR=str(root / "etc"), LOCALSTATEDIR=str(root / "var"))
+    _install(stage, root, **dirs)
+    data = root / "var/lib/hookline"
+    db = data / "hookline.db"
+    www = pwd.getpwnam("www-data")
+    assert (data.stat().st_uid, _mode(data)) == (www.pw_uid, "0o750")
+    assert (db.stat().st_uid, _mode(db)) == (www.pw_uid, "0o640")
+    conf = root / "etc/hookline/hookline.conf"
+    assert f"database = {db}" in conf.read_text()
+
+    # An admin's edits and the data survive a re-install (upgrade).
+    conf.write_text(conf.read_text().replace("timeout = 15", "timeout = 20"))
+    cli = ["setpriv", f"--reuid={www.pw_uid}", f"--regid={www.pw_gid}", "--init-groups",
+           str(root / "usr/bin/hookline"), "--config", str(conf)]
+    subprocess.run(cli + ["demo"], check=True, capture_output=True, env=CLEAN_ENV, cwd=data)
+    before = subprocess.run(cli + ["agents", "list"], check=True, capture_output=True, text=True,
+                            env=CLEAN_ENV, cwd=data).stdout
+    _install(stage, root, **dirs)
+    assert "timeout = 20" in conf.read_text()
+    after = subprocess.run(cli + ["agents", "list"], check=True, capture_output=True, text=True,
+                           env=CLEAN_ENV, cwd=data).stdout
+    assert after == before and after.strip()
+    assert (db.stat().st_uid, _mode(db)) == (www.pw_uid, "0o640")
+
+
+# --------------------------------------------------------------------------
+# make run
+
+
+def _start_dev_run(stage: Stage, run_dir: Path, port: int) -> subprocess.Popen:
+    env = {**CLEAN_ENV, "PORT": str(port), "RUN_DIR": str(run_dir), "BIN_DIR": str(stage.bin_dir),
+           "TEMPLATES_DIR": str(stage.templates_dir), "PUBLIC_DIR": str(stage.public_dir)}
+    return subprocess.Popen([str(DEPLOY / "dev-run.sh")], env=env, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _wait_for_banner(proc: subprocess.Popen, timeout: float = 30) -> str:
+    """Read dev-run's output until it announces the URL (it prints that once nginx accepts)."""
+    import threading
+
+    watchdog = threading.Timer(timeout, lambda: os.killpg(proc.pid, signal.SIGKILL))
+    watchdog.start()
+    lines = []
+    try:
+        for line in proc.stdout:
+            lines.append(line)
+            if "Hookline: http://" in line:
+                return "".join(lines)
+    finally:
+        watchdog.cancel()
+    raise AssertionError("dev-run did not start:\n" + "".join(lines))
+
+
+def test_make_run_serves_and_stops_cleanly_twice(stage, session_root):
+    run_dir = session_root / "dev-run"
+    port = free_port()
+    for attempt, sig in enumerate((signal.SIGINT, signal.SIGTERM)):
+        proc = _start_dev_run(stage, run_dir, port)
+        try:
+            banner = _wait_for_banner(proc)
+            assert f"http://127.0.0.1:{port}/webhooks/" in banner
+            r = requests.get(f"http://127.0.0.1:{port}/webhooks/", timeout=10)
+            assert r.status_code == 200, "anonymous dev access, no login"
+            r = requests.get(f"http://127.0.0.1:{port}/webhooks/static/hookline.css", timeout=10)
+            assert r.status_code == 200
+        finally:
+            os.killpg(proc.pid, sig)  # Ctrl-C reaches the whole foreground group
+            output = proc.communicate(timeout=15)[0]
+        assert proc.returncode == 0, banner + output
+        assert "dev-run: stopped" in output
+        assert not (run_dir / "fcgiwrap" / "fcgiwrap.sock").exists()
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/webhooks/", timeout=2)
+        assert (run_dir / "hookline.db").exists(), "the database survives"
+    conf = (run_dir / "hookline.conf").read_text()
+    assert "allow_http = yes" in conf and "anonymous = dev" in conf
+    assert "allowed_private_targets = 127.0.0.0/8, ::1/128" in conf
