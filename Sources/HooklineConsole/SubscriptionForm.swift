@@ -66,7 +66,7 @@ struct SubscriptionForm {
             if let raw = single("version") {
                 version = Int(raw)
             }
-            if version == nil && errors["version"] == nil {
+            if version == nil {
                 errors["form"] = "The form is missing its version. Reload the edit page and try again."
             }
         }

@@ -166,12 +166,38 @@ struct JSONParser {
             let start = index
             while index < bytes.count, "+-0123456789.eE".utf8.contains(bytes[index]) { index += 1 }
             let text = String(decoding: bytes[start..<index], as: UTF8.self)
-            guard !text.isEmpty, Double(text) != nil else {
+            guard Self.isNumber(bytes[start..<index]) else {
                 index = start
                 throw error("unexpected character")
             }
             return .number(text)
         }
+    }
+
+    /// The JSON number grammar: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?` (no `+1`, `01`, `.5`, `1.`).
+    static func isNumber(_ text: ArraySlice<UInt8>) -> Bool {
+        var i = text.startIndex
+        func digits() -> Int {
+            let from = i
+            while i < text.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[i]) { i += 1 }
+            return i - from
+        }
+        if i < text.endIndex, text[i] == UInt8(ascii: "-") { i += 1 }
+        if i < text.endIndex, text[i] == UInt8(ascii: "0") {
+            i += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if i < text.endIndex, text[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < text.endIndex, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < text.endIndex, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == text.endIndex
     }
 
     mutating func literal(_ word: String) throws(JSONParseError) {

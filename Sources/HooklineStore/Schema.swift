@@ -135,6 +135,9 @@ public enum Schema {
         try db.transaction {
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let locked = try db.query("PRAGMA user_version").first?.int(0) ?? 0
+            guard locked <= currentVersion else {
+                throw StoreError("the database \(db.path) has schema version \(locked), newer than this Hookline (\(currentVersion)); upgrade Hookline")
+            }
             for index in locked..<currentVersion {
                 try db.execute(migrations[index])
                 if index == 0 { try Catalog.seedDefaults(db) }

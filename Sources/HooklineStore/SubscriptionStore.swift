@@ -154,18 +154,20 @@ public struct SubscriptionStore {
                 changes.add("signature_scheme", current.signatureScheme, draft.signatureScheme)
                 changes.add("events", current.eventTypes.sorted().joined(separator: ", "), draft.eventTypes.sorted().joined(separator: ", "))
                 changes.add("agents", try agentLabel(current.agentUUIDs), try agentLabel(draft.agentUUIDs))
-                guard !changes.isEmpty else { return }
-                // Re-enabling by hand clears an automatic disable.
+                // Re-enabling by hand clears an automatic disable (a change even when `active` was already 1).
                 let clearsDisable = draft.active && current.disabledReason != nil
+                if clearsDisable, let reason = current.disabledReason { changes.add("disabled", reason, "cleared") }
+                guard !changes.isEmpty else { return }
                 try db.run(
                     """
                     UPDATE subscriptions SET name = ?, url = ?, active = ?, signature_scheme = ?, version = version + 1, updated_at = ?,
                         disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
-                        disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END
+                        disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END,
+                        failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
                     WHERE id = ?
                     """,
                     [.text(draft.name), .text(draft.url), .of(draft.active), .text(draft.signatureScheme), .of(now),
-                     .of(clearsDisable), .of(clearsDisable), .of(id)])
+                     .of(clearsDisable), .of(clearsDisable), .of(clearsDisable), .of(id)])
                 try replaceScope(id: id, draft: draft)
                 try AuditLog(db).record(actor: actor, action: "update", subscriptionID: id, name: draft.name, changes: changes, now: now)
             }

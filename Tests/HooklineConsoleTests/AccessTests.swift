@@ -1,0 +1,115 @@
+import HooklineCGI
+import HooklineConsole
+import HooklineStore
+import Testing
+
+@Suite struct AccessTests {
+    typealias F = ConsoleFixture
+
+    @Test(arguments: ["/nope", "/0/edit", "/01/edit", "/-1/edit", "/1/edit/extra", "/99999999999999999999999/edit"])
+    func unknownPathsAre404(_ path: String) throws {
+        let fixture = try F()
+        let page = try fixture.get(path)
+        #expect(page.status == 404)
+    }
+
+    @Test func unknownSubscriptionIs404() throws {
+        let fixture = try F()
+        let page = try fixture.get("/42/edit")
+        #expect(page.status == 404)
+        #expect(page.html.contains("no webhook with id 42"))
+    }
+
+    @Test func wrongMethodIs405WithAllow() throws {
+        let fixture = try F()
+        let inventory = try fixture.post("/", [])
+        #expect(inventory.status == 405)
+        #expect(inventory.header("Allow") == "GET, HEAD")
+        let id = try fixture.create()
+        let secretGet = try fixture.get("/\(id)/secret")
+        #expect(secretGet.status == 405)
+        #expect(secretGet.header("Allow") == "POST")
+        let request = try Request(environment: fixture.environment("DELETE", "/new"), readBody: { _ in [] })
+        let delete = Page(Console.respond(to: request))
+        #expect(delete.status == 405)
+        #expect(delete.header("Allow") == "GET, HEAD, POST")
+        #expect(try fixture.store.count() == 1)
+    }
+
+    @Test func headIsAnsweredLikeGet() throws {
+        let fixture = try F()
+        let request = try Request(environment: fixture.environment("HEAD", "/"), readBody: { _ in [] })
+        #expect(Console.respond(to: request).status.code == 200)
+    }
+
+    @Test func withoutUserAndWithoutAnonymousAccessSignInIsRequired() throws {
+        let fixture = try F(anonymous: false)
+        let page = try fixture.get("/")
+        #expect(page.status == 403)
+        #expect(page.html.contains("Sign-in required"))
+        #expect(page.html.contains("REMOTE_USER"))
+        let post = try fixture.post("/new", validCreateFields())
+        #expect(post.status == 403)
+        #expect(try fixture.store.count() == 0)
+    }
+
+    @Test func remoteUserIsShownAndRecorded() throws {
+        let fixture = try F(anonymous: false)
+        let page = try fixture.get("/", user: "alice@example.com")
+        #expect(page.status == 200)
+        #expect(page.html.contains("alice@example.com"))
+        let created = try fixture.post("/new", validCreateFields(), user: "alice@example.com")
+        #expect(created.status == 303)
+        #expect(try AuditLog(fixture.database()).recent().first?.actor == "alice@example.com")
+    }
+
+    @Test func anonymousDevAccessNamesTheActor() throws {
+        let fixture = try F(anonymous: true)
+        #expect(try fixture.post("/new", validCreateFields()).status == 303)
+        #expect(try AuditLog(fixture.database()).recent().first?.actor.contains("anonymous") == true)
+    }
+
+    @Test func postWithoutCSRFTokenChangesNothing() throws {
+        let fixture = try F()
+        let missing = try fixture.post("/new", validCreateFields(), token: "")
+        #expect(missing.status == 403)
+        #expect(missing.html.contains("security token"))
+        let wrong = try fixture.post("/new", validCreateFields(), token: String(repeating: "f", count: 64))
+        #expect(wrong.status == 403)
+        let noCookie = try fixture.post("/new", validCreateFields(), cookie: false)
+        #expect(noCookie.status == 403)
+        let twice = try fixture.post("/new", validCreateFields() + [("csrf_token", fixture.csrf)])
+        #expect(twice.status == 403)
+        #expect(try fixture.store.count() == 0)
+    }
+
+    @Test func crossSitePostsAreRefused() throws {
+        let fixture = try F()
+        let id = try fixture.create()
+        let origin = try fixture.post("/\(id)/delete", [("version", "1")], extra: ["HTTP_ORIGIN": "https://evil.example"])
+        #expect(origin.status == 403)
+        let site = try fixture.post("/\(id)/delete", [("version", "1")], extra: ["HTTP_SEC_FETCH_SITE": "cross-site"])
+        #expect(site.status == 403)
+        #expect(try fixture.store.find(id: id) != nil)
+        // The same origin is fine.
+        let same = try fixture.post("/\(id)/delete", [("version", "1")],
+                                    extra: ["HTTP_ORIGIN": "http://console.test", "HTTP_SEC_FETCH_SITE": "same-origin"])
+        #expect(same.status == 303)
+        #expect(try fixture.store.find(id: id) == nil)
+    }
+
+    @Test func missingConfigIsAClearError() throws {
+        let request = try Request(
+            environment: ["REQUEST_METHOD": "GET", "SCRIPT_NAME": "/webhooks", "PATH_INFO": "/", "HOOKLINE_CONFIG": "/nonexistent/hookline.conf"],
+            readBody: { _ in [] })
+        let page = Page(Console.respond(to: request))
+        #expect(page.status == 500)
+        #expect(page.html.contains("HOOKLINE_CONFIG"))
+        #expect(page.html.contains("/nonexistent/hookline.conf"))
+    }
+}
+
+func validCreateFields(name: String = "CRM sync", url: String = "https://crm.example/hooks") -> [(String, String)] {
+    [("name", name), ("url", url), ("active", "1"), ("events", "conversation.ended"), ("events", "conversation.started"),
+     ("signature_scheme", "hookline"), ("generate_secret", "1")]
+}

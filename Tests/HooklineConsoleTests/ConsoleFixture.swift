@@ -1,0 +1,148 @@
+import Glibc
+import HooklineCGI
+import HooklineConsole
+import HooklineStore
+
+/// A console with its own config and database in a temporary directory. Requests go through
+/// `Request(environment:readBody:)` and `Console.respond(to:)`, as the CGI executable does.
+final class ConsoleFixture {
+    let directory: String
+    let configPath: String
+    let databasePath: String
+    /// The CSRF cookie and form token a browser would have after its first visit.
+    let csrf = String(repeating: "0123456789abcdef", count: 4)
+
+    static let agentA = Agent(uuid: "aaaaaaaa-1111-4111-8111-111111111111", name: "Alpha Support")
+    static let agentB = Agent(uuid: "bbbbbbbb-2222-4222-8222-222222222222", name: "Beta Sales")
+
+    /// The repository's Templates folder, found from this file so any clone works.
+    static let templatesDirectory: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)  // Tests/HooklineConsoleTests/ConsoleFixture.swift
+        return parts.joined(separator: "/") + "/Templates"
+    }()
+
+    init(anonymous: Bool = true, extraConfig: String = "") throws {
+        var template = Array("/tmp/hookline-console-XXXXXX".utf8CString)
+        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(created != nil, "mkdtemp failed")
+        directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        configPath = directory + "/hookline.conf"
+        databasePath = directory + "/hookline.db"
+        let config = """
+            # test config
+            database = hookline.db
+            templates = \(Self.templatesDirectory)
+            anonymous = \(anonymous ? "dev" : "off")
+            \(extraConfig)
+            """
+        let file = fopen(configPath, "w")!
+        fputs(config, file)
+        fclose(file)
+        let db = try database()
+        try Catalog(db).upsertAgent(Self.agentA)
+        try Catalog(db).upsertAgent(Self.agentB)
+    }
+
+    deinit {
+        if let dir = opendir(directory) {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { unlink(directory + "/" + name) }
+            }
+            closedir(dir)
+        }
+        rmdir(directory)
+    }
+
+    /// A separate connection to the console's database, for setting up and checking state.
+    func database() throws -> Database {
+        let db = try Database(path: databasePath)
+        try Schema.migrate(db)
+        return db
+    }
+
+    var store: SubscriptionStore { get throws { SubscriptionStore(try database()) } }
+
+    @discardableResult
+    func create(
+        _ name: String = "CRM sync", url: String = "https://example.com/hook", active: Bool = true,
+        events: [String] = ["conversation.ended"], agents: [String] = [], secret: String? = nil
+    ) throws -> Int {
+        try store.create(
+            SubscriptionDraft(name: name, url: url, active: active, signatureScheme: "hookline", eventTypes: events, agentUUIDs: agents),
+            secret: secret, actor: "setup", now: Timestamp.now())
+    }
+
+    func environment(
+        _ method: String, _ path: String, query: String = "", user: String? = nil, cookie: Bool = true,
+        extra: [String: String] = [:]
+    ) -> [String: String] {
+        var env = [
+            "REQUEST_METHOD": method, "SCRIPT_NAME": "/webhooks", "PATH_INFO": path, "QUERY_STRING": query,
+            "HOOKLINE_CONFIG": configPath, "HTTP_HOST": "console.test", "SERVER_NAME": "console.test",
+        ]
+        if cookie { env["HTTP_COOKIE"] = "hookline_csrf=\(csrf)" }
+        if let user { env["REMOTE_USER"] = user }
+        for (key, value) in extra { env[key] = value }
+        return env
+    }
+
+    func get(_ path: String, query: String = "", user: String? = nil, extra: [String: String] = [:]) throws -> Page {
+        let request = try Request(environment: environment("GET", path, query: query, user: user, extra: extra), readBody: { _ in [] })
+        return Page(Console.respond(to: request))
+    }
+
+    /// A form POST carrying the CSRF cookie and, unless `token` says otherwise, the matching field.
+    func post(
+        _ path: String, _ fields: [(String, String)], token: String? = nil, user: String? = nil, cookie: Bool = true,
+        extra: [String: String] = [:]
+    ) throws -> Page {
+        var form = FormData()
+        let token = token ?? csrf
+        if !token.isEmpty { form.append("csrf_token", token) }
+        for (name, value) in fields { form.append(name, value) }
+        let body = Array(form.urlEncoded.utf8)
+        var env = environment("POST", path, user: user, cookie: cookie, extra: extra)
+        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        env["CONTENT_LENGTH"] = String(body.count)
+        let request = try Request(environment: env, readBody: { Array(body.prefix($0)) })
+        return Page(Console.respond(to: request))
+    }
+}
+
+/// What the browser gets: status, headers, HTML.
+struct Page {
+    let response: Response
+    let html: String
+
+    init(_ response: Response) {
+        self.response = response
+        html = String(decoding: response.body, as: UTF8.self)
+    }
+
+    var status: Int { response.status.code }
+    func header(_ name: String) -> String? { response.header(name) }
+    var location: String? { header("Location") }
+
+    /// The serialized CGI headers, as the web server receives them.
+    var serializedHead: String {
+        let text = String(decoding: response.serialized(includeBody: false), as: UTF8.self)
+        return text
+    }
+
+    func occurrences(of text: String) -> Int {
+        html.split(separator: text, omittingEmptySubsequences: false).count - 1
+    }
+
+    /// The query of a redirect location as decoded pairs.
+    var locationQuery: FormData {
+        guard let location, let mark = location.firstIndex(of: "?") else { return FormData() }
+        return (try? FormData(urlEncoded: String(location[location.index(after: mark)...]))) ?? FormData()
+    }
+
+    var locationPath: String {
+        guard let location else { return "" }
+        return String(location.prefix { $0 != "?" })
+    }
+}

@@ -1,0 +1,102 @@
+import HooklineStore
+import Testing
+
+@Suite struct DatabaseTests {
+    @Test func freshMigrateSetsCurrentVersion() throws {
+        let fixture = try StoreFixture(agents: false)
+        #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion)
+        #expect(Schema.currentVersion == Schema.migrations.count)
+        for table in ["subscriptions", "subscription_events", "subscription_agents", "audit_log", "events", "deliveries", "delivery_attempts"] {
+            #expect(try fixture.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)]) == 1)
+        }
+    }
+
+    @Test func everyConnectionUsesWALForeignKeysAndBusyTimeout() throws {
+        let fixture = try StoreFixture(agents: false)
+        // A second connection to the same file gets the same settings.
+        let second = try Database(path: fixture.db.path)
+        for db in [fixture.db, second] {
+            #expect(try db.query("PRAGMA journal_mode").first?.text(0) == "wal")
+            #expect(try db.query("PRAGMA foreign_keys").first?.int(0) == 1)
+            #expect(try db.query("PRAGMA busy_timeout").first?.int(0) ?? 0 >= 1000)
+        }
+    }
+
+    @Test func foreignKeysAreEnforced() throws {
+        let fixture = try StoreFixture(agents: false)
+        #expect(throws: StoreError.self) {
+            try fixture.db.run("INSERT INTO subscription_events (subscription_id, event_type) VALUES (999, 'conversation.ended')")
+        }
+    }
+
+    @Test func migratingTwiceChangesNothing() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.create()
+        try Schema.migrate(fixture.db)
+        try Schema.migrate(Database(path: fixture.db.path))
+        #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion)
+        #expect(try fixture.scalar("SELECT count(*) FROM event_types") == 3)
+        #expect(try fixture.scalar("SELECT count(*) FROM organization") == 1)
+        #expect(try fixture.store.find(id: id)?.name == "CRM sync")
+    }
+
+    @Test func newerDatabaseIsRefused() throws {
+        let fixture = try StoreFixture(agents: false)
+        try fixture.db.execute("PRAGMA user_version = \(Schema.currentVersion + 1)")
+        let error = #expect(throws: StoreError.self) { try Schema.migrate(Database(path: fixture.db.path)) }
+        #expect(error?.message.contains("newer") == true)
+        #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion + 1)
+    }
+
+    @Test func upgradeFromVersionOneKeepsData() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.path + "/old.db"
+        do {
+            let old = try Database(path: path)
+            try old.execute(Schema.migrations[0])
+            try old.execute("PRAGMA user_version = 1")
+            try old.run("INSERT INTO event_types (name, group_name) VALUES ('conversation.ended', 'Conversation')")
+            try old.run(
+                "INSERT INTO subscriptions (name, url, secret, event_count, created_at, updated_at) VALUES ('Legacy', 'https://legacy.example/hook', 'whsec_old', 1, 100, 100)")
+            try old.run("INSERT INTO subscription_events (subscription_id, event_type) VALUES (1, 'conversation.ended')")
+        }
+        let db = try Database(path: path)
+        try Schema.migrate(db)
+        #expect(try db.query("PRAGMA user_version").first?.int(0) == Schema.currentVersion)
+        let legacy = try #require(try SubscriptionStore(db).find(id: 1))
+        #expect(legacy.name == "Legacy")
+        #expect(legacy.url == "https://legacy.example/hook")
+        #expect(legacy.secret == "whsec_old")
+        #expect(legacy.eventTypes == ["conversation.ended"])
+        // The version 2 tables work on the upgraded file.
+        let created = try DeliveryLog(db).emit(eventID: "e-1", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: 200)
+        #expect(created == 1)
+    }
+
+    @Test func transactionRollsBackOnError() throws {
+        let fixture = try StoreFixture(agents: false)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try fixture.db.transaction {
+                try fixture.db.run("UPDATE organization SET name = 'Changed'")
+                throw Stop()
+            }
+        }
+        #expect(try fixture.text("SELECT name FROM organization") == "My Organization")
+    }
+
+    @Test func unopenableDatabaseExplainsWhatToFix() {
+        let error = #expect(throws: StoreError.self) { try Database(path: "/nonexistent-hookline-dir/sub/hookline.db") }
+        #expect(error?.message.contains("/nonexistent-hookline-dir/sub") == true)
+        #expect(error?.message.contains("writable") == true)
+    }
+
+    @Test func boundValuesAreNeverInterpretedAsSQL() throws {
+        let fixture = try StoreFixture(agents: false)
+        let hostile = "x'); DROP TABLE subscriptions; --"
+        let id = try fixture.create(hostile)
+        #expect(try fixture.store.find(id: id)?.name == hostile)
+        #expect(try fixture.scalar("SELECT count(*) FROM subscriptions") == 1)
+    }
+}
