@@ -146,31 +146,12 @@ enum ErrorPage {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTML.text(title)) · Hookline</title>
-            <link rel="stylesheet" href="\(HTML.text((request?.scriptName ?? "") + "/static/hookline.css"))"></head>
-            <body><main class="page error-page"><h1>\(HTML.text(title))</h1><p class="error-message">\(HTML.text(message))</p>
-            <p><a href="\(HTML.text(home))">Back to webhooks</a></p></main></body></html>
+            <title>\(HTMLText.escape(title)) · Hookline</title>
+            <link rel="stylesheet" href="\(HTMLText.escape((request?.scriptName ?? "") + "/static/hookline.css"))"></head>
+            <body><main class="page error-page"><h1>\(HTMLText.escape(title))</h1><p class="error-message">\(HTMLText.escape(message))</p>
+            <p><a href="\(HTMLText.escape(home))">Back to webhooks</a></p></main></body></html>
 
             """
         return .html(html, status: status)
-    }
-}
-
-/// HTML escaping for the few pages built without templates (element text and quoted attributes).
-enum HTML {
-    static func text(_ value: String) -> String {
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for c in value.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
     }
 }

@@ -26,3 +26,14 @@ enum HTMLEscaping {
         }
     }
 }
+
+/// Escaping for the rare markup built outside templates (error pages that must render even when
+/// the templates cannot be loaded). Same rules as `{{ value }}`.
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count)
+        HTMLEscaping.append(text, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+}

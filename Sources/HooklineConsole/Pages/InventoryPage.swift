@@ -54,30 +54,12 @@ enum InventoryPage {
 
     static func row(for row: InventoryRow, context: PageContext) -> TemplateValue {
         let s = row.subscription
-        let base = "/\(s.id)"
-        var values: [String: TemplateValue] = [
-            "id": .int(s.id),
-            "name": .text(s.name),
-            "url": .text(s.url),
-            "status_label": .text(s.status.label),
-            "status_class": .text(s.status.rawValue),
-            "disabled_reason": .text(s.disabledReason ?? ""),
-            "event_count": .int(s.eventCount),
-            "events_label": .text(s.eventCount == 1 ? "1 event" : "\(s.eventCount) events"),
-            "all_agents": .bool(row.agentNames.isEmpty),
-            "agents_label": .text(row.agentNames.isEmpty ? "All Agents" : row.agentNames.joined(separator: ", ")),
-            "secret_label": .text(s.hasSecret ? "Set" : "Not set"),
-            "secret_set": .bool(s.hasSecret),
-            "view_link": .text(context.link(base)),
-            "edit_link": .text(context.link(base + "/edit")),
-            "delete_link": .text(context.link(base + "/delete")),
-            "test_link": .text(context.link(base + "/test")),
-            "deliveries_link": .text(context.link(base + "/deliveries")),
-            "toggle_action": .text(context.link(base + "/active")),
-            "toggle_value": .text(s.active && s.disabledReason == nil ? "0" : "1"),
-            "toggle_label": .text(s.active && s.disabledReason == nil ? "Deactivate" : "Activate"),
-            "version": .int(s.version),
-        ]
+        let enabled = s.active && s.disabledReason == nil
+        var values = SubscriptionPage.common(s, agentNames: row.agentNames, context: context)
+        values["toggle_action"] = .text(context.link("/\(s.id)/active"))
+        values["toggle_value"] = .text(enabled ? "0" : "1")
+        values["toggle_label"] = .text(enabled ? "Deactivate" : "Activate")
+        values["version"] = .int(s.version)
         values["last_delivery"] = .bool(s.lastDeliveryAt != nil)
         if let at = s.lastDeliveryAt {
             values["last_delivery_label"] = .text(DeliveryWording.outcomeLabel(s.lastDeliveryOutcome ?? "", status: s.lastDeliveryStatus))

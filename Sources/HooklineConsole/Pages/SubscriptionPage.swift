@@ -35,6 +35,19 @@ enum SubscriptionPage {
     static func summary(_ s: Subscription, context: PageContext) -> [String: TemplateValue] {
         let agents = (try? context.catalog.agents()) ?? []
         let names = s.agentUUIDs.map { uuid in agents.first { $0.uuid == uuid }?.name ?? uuid }.sorted()
+        var values = common(s, agentNames: names, context: context)
+        values["events"] = .list(s.eventTypes.map { .text($0) })
+        values["event_count"] = .int(s.eventTypes.count)
+        values["scheme"] = .text(s.signatureScheme)
+        values["created"] = .text(Timestamp.display(s.createdAt))
+        values["updated"] = .text(Timestamp.display(s.updatedAt))
+        values["secret_action"] = .text(context.link("/\(s.id)/secret"))
+        values["inventory_link"] = .text(context.link(""))
+        return values
+    }
+
+    /// What the inventory row and the subscription pages both show: identity, status, scope, secret, links.
+    static func common(_ s: Subscription, agentNames: [String], context: PageContext) -> [String: TemplateValue] {
         let base = "/\(s.id)"
         return [
             "id": .int(s.id),
@@ -43,20 +56,16 @@ enum SubscriptionPage {
             "status_label": .text(s.status.label),
             "status_class": .text(s.status.rawValue),
             "disabled_reason": .text(s.disabledReason ?? ""),
-            "events": .list(s.eventTypes.map { .text($0) }),
-            "event_count": .int(s.eventTypes.count),
-            "agents_label": .text(names.isEmpty ? "All Agents" : names.joined(separator: ", ")),
-            "scheme": .text(s.signatureScheme),
+            "event_count": .int(s.eventCount),
+            "all_agents": .bool(agentNames.isEmpty),
+            "agents_label": .text(agentNames.isEmpty ? "All Agents" : agentNames.joined(separator: ", ")),
             "secret_label": .text(s.hasSecret ? "Set" : "Not set"),
             "secret_set": .bool(s.hasSecret),
-            "created": .text(Timestamp.display(s.createdAt)),
-            "updated": .text(Timestamp.display(s.updatedAt)),
+            "view_link": .text(context.link(base)),
             "edit_link": .text(context.link(base + "/edit")),
             "delete_link": .text(context.link(base + "/delete")),
             "test_link": .text(context.link(base + "/test")),
             "deliveries_link": .text(context.link(base + "/deliveries")),
-            "secret_action": .text(context.link(base + "/secret")),
-            "inventory_link": .text(context.link("")),
         ]
     }
 }
