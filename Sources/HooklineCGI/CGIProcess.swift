@@ -57,9 +57,9 @@ public enum CGIProcess {
     }
 
     /// Decodes the request, asks `handler` for the response, writes it once.
-    /// A request that cannot be decoded gets `errorPage` with the matching status.
+    /// A request that cannot be decoded gets `errorPage(scriptName, status, message)`.
     public static func serve(
-        errorPage: (Request?, HTTPStatus, String) -> Response,
+        errorPage: (String, HTTPStatus, String) -> Response,
         handler: (Request) -> Response
     ) {
         let env = environment()
@@ -70,8 +70,28 @@ public enum CGIProcess {
             isHead = request.method == "HEAD"
             response = handler(request)
         } catch {
-            response = errorPage(nil, error.status, error.message)
+            if case .bodyTooLarge(let size) = error { discardStdin(size) }
+            var scriptName = env["SCRIPT_NAME"] ?? ""
+            while scriptName.hasSuffix("/") { scriptName.removeLast() }
+            response = errorPage(scriptName, error.status, error.message)
         }
         write(response.serialized(includeBody: !isHead))
+    }
+
+    /// Reads and drops up to `count` bytes of a refused body, so the web server can deliver the
+    /// answer instead of failing on a half-read request. Bounded: web servers cap bodies anyway.
+    static func discardStdin(_ count: Int) {
+        var remaining = min(count, 16 * 1024 * 1024)
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while remaining > 0 {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, min(65536, remaining)) }
+            if n > 0 {
+                remaining -= n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ public enum Console {
     /// Runs as a CGI program: reads the request, writes the response once.
     public static func main(routes: [Route] = Console.routes, canSend: Bool = false) {
         CGIProcess.serve(
-            errorPage: { _, status, message in ErrorPage.standalone(status: status, message: message) },
+            errorPage: { scriptName, status, message in ErrorPage.standalone(status: status, message: message, scriptName: scriptName) },
             handler: { request in respond(to: request, routes: routes, canSend: canSend) })
     }
 

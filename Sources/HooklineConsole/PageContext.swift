@@ -140,14 +140,15 @@ public final class PageContext {
 
 /// Error pages that need nothing but the request: used before config and templates load.
 enum ErrorPage {
-    static func standalone(status: HTTPStatus, message: String, request: Request? = nil) -> Response {
+    static func standalone(status: HTTPStatus, message: String, request: Request? = nil, scriptName: String? = nil) -> Response {
         let title = "\(status.code) \(status.reason)"
-        let home = (request?.scriptName ?? "") + "/"
+        let mount = scriptName ?? request?.scriptName ?? ""
+        let home = mount + "/"
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(HTMLText.escape(title)) · Hookline</title>
-            <link rel="stylesheet" href="\(HTMLText.escape((request?.scriptName ?? "") + "/static/hookline.css"))"></head>
+            <link rel="stylesheet" href="\(HTMLText.escape(mount + "/static/hookline.css"))"></head>
             <body><main class="page error-page"><h1>\(HTMLText.escape(title))</h1><p class="error-message">\(HTMLText.escape(message))</p>
             <p><a href="\(HTMLText.escape(home))">Back to webhooks</a></p></main></body></html>
 
