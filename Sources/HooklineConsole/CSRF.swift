@@ -25,7 +25,10 @@ enum CSRF {
         if let site = request.header("Sec-Fetch-Site"), !site.isEmpty, site != "same-origin" {
             return "This form was submitted from another site (Sec-Fetch-Site: \(site)). Nothing was changed."
         }
-        if let origin = request.header("Origin"), !origin.isEmpty {
+        // With `Referrer-Policy: no-referrer` browsers send `Origin: null` even for same-origin
+        // form posts; they then also say `Sec-Fetch-Site: same-origin`, checked above.
+        let sameSite = request.header("Sec-Fetch-Site") == "same-origin"
+        if let origin = request.header("Origin"), !origin.isEmpty, !(origin == "null" && sameSite) {
             guard let expected = request.origin, origin.lowercased() == expected else {
                 return "This form was submitted from \(origin), not from this console. Nothing was changed."
             }

@@ -12,6 +12,7 @@ enum AuditPage {
     static func entryValue(_ entry: AuditEntry, context: PageContext) -> TemplateValue {
         [
             "at": .text(Timestamp.display(entry.at)),
+            "at_iso": .text(Timestamp.iso(entry.at)),
             "actor": .text(entry.actor),
             "action": .text(entry.action.replacing("_", with: " ")),
             "name": .text(entry.subscriptionName),
