@@ -5,6 +5,7 @@
 #   make unit      swift build + swift test only
 #   make e2e       e2e tests only (needs `make build`); PYTEST_ARGS="-k nginx -x" to narrow
 #   make install   install to $(PREFIX) (as root; DESTDIR for staging)
+#   make screenshots  refresh the README's screenshots from the browser tests
 #   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
 
 SWIFT        ?= swift
@@ -20,7 +21,7 @@ RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV          = .venv
 DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
 
-.PHONY: all build run deps test unit e2e venv install bench clean
+.PHONY: all build run deps test unit e2e venv install bench screenshots clean
 
 all: build
 
@@ -53,6 +54,10 @@ e2e: venv
 install: build
 	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) LOCALSTATEDIR=$(LOCALSTATEDIR) DESTDIR=$(DESTDIR) \
 		Deploy/install.sh
+
+# Refresh the README's screenshots (Tests/e2e/screenshots) from the browser tests.
+screenshots: build venv
+	HOOKLINE_UPDATE_SCREENSHOTS=1 SE_AVOID_STATS=true HOOKLINE_E2E_SERVERS=nginx $(VENV)/bin/pytest Tests/e2e/test_browser.py
 
 bench: build
 	Tests/bench/run.sh

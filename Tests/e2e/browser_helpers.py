@@ -168,9 +168,11 @@ def horizontal_overflow(driver, width: int = 1280) -> int:
 
 
 def save_screenshot(driver, artifacts_dir: Path, name: str, kind: str, publish: bool = True) -> Path:
-    """Screenshot into ``artifacts_dir/<name>-<kind>.png``; with ``publish``, copy to screenshots/<name>.png."""
+    """Screenshot into ``artifacts_dir/<name>-<kind>.png``; with ``publish`` and HOOKLINE_UPDATE_SCREENSHOTS=1
+    (``make screenshots``), also copy it to the README's screenshots/<name>.png, so a plain test run
+    leaves the working tree clean."""
     path = screenshot(driver, artifacts_dir / f"{name}-{kind}.png")
-    if publish:
+    if publish and os.environ.get("HOOKLINE_UPDATE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(exist_ok=True)
         target = SCREENSHOTS / f"{name}.png"
         if not target.exists() or target.read_bytes() != path.read_bytes():
