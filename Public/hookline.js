@@ -80,5 +80,8 @@
     document.querySelectorAll("[data-event-picker]").forEach(setupPicker);
     document.querySelectorAll("[data-agent-summary]").forEach(setupAgentSummary);
     document.querySelectorAll("[data-copy-target]").forEach(setupCopy);
+    // After a refused save, move keyboard and screen-reader focus to the list of problems.
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
   });
 })();

@@ -278,8 +278,9 @@ public struct SubscriptionStore {
                 "SELECT secret, created_at FROM secret_reveals WHERE token = ? AND subscription_id = ?",
                 [.text(token), .of(subscriptionID)]
             ).first
+            guard let row else { return nil }
             try db.run("DELETE FROM secret_reveals WHERE token = ?", [.text(token)])
-            guard let row, row.int(1) >= now - 900 else { return nil }
+            guard row.int(1) >= now - 900 else { return nil }
             return row.text(0)
         }
     }
