@@ -1,11 +1,11 @@
 import CCurl
-import Glibc
 
 /// Sends webhook POSTs with libcurl, enforcing the delivery safety rules (DESIGN §3–§5).
 ///
-/// One client owns one curl easy handle and reuses it, so consecutive sends to the same
-/// receiver share an HTTP/1.1 keep-alive connection. Not thread-safe: use one client per
-/// thread (a CGI process or the worker loop needs just one).
+/// One client owns one curl multi handle and a pool of easy handles kept between calls; the
+/// multi handle's connection cache lets later sends to the same receiver reuse an HTTP/1.1
+/// keep-alive connection. Not thread-safe: use one client per thread (a CGI process or the
+/// worker loop needs just one).
 ///
 /// Each send: `POST` with the caller's headers, then `Content-Type: application/json` and
 /// `User-Agent` unless given, no `Expect: 100-continue`; the body exactly as given; TLS
@@ -16,228 +16,101 @@ import Glibc
 /// turn a 2xx into a failure.
 public final class DeliveryClient {
     private let policy: DeliveryPolicy
-    private let handle: UnsafeMutableRawPointer?
+    private let multi: UnsafeMutableRawPointer?
+    /// Easy handles not in a transfer, reset and ready for the next one.
+    private var idleHandles: [UnsafeMutableRawPointer] = []
 
     private static let curlReady: Bool = curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
 
-    /// Creates a client; cheap (no connection is made until ``send(_:)``).
+    /// Creates a client; cheap (no connection is made until ``send(_:)`` or ``sendAll(_:maximumConcurrent:)``).
     public init(policy: DeliveryPolicy) {
         self.policy = policy
-        self.handle = DeliveryClient.curlReady ? curl_easy_init() : nil
+        self.multi = DeliveryClient.curlReady ? curl_multi_init() : nil
     }
 
     deinit {
-        if let handle { curl_easy_cleanup(handle) }
+        // Every handle is out of the multi handle between calls, so the order is free.
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+        if let multi { curl_multi_cleanup(multi) }
     }
 
     /// Delivers one request and reports what happened. Never throws: every problem is a
     /// ``DeliveryFailure`` in the outcome.
     public func send(_ request: OutgoingRequest) -> DeliveryOutcome {
-        let target: TargetURL
-        switch TargetURL.parse(request.url, allowHTTP: policy.allowHTTP) {
-        case .success(let parsed): target = parsed
-        case .failure(let failure): return DeliveryOutcome(failure: failure)
-        }
-        guard let handle else {
-            return DeliveryOutcome(failure: .other("libcurl could not be initialised"))
-        }
-        let headerLines: [String]
-        switch HeaderList.lines(for: request.headers, userAgent: policy.userAgent) {
-        case .success(let lines): headerLines = lines
-        case .failure(let failure): return DeliveryOutcome(failure: failure)
-        }
+        sendAll([request])[0]
+    }
 
-        var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        for line in headerLines {
-            guard let appended = curl_slist_append(headerList, line) else {
-                curl_slist_free_all(headerList)
-                return DeliveryOutcome(failure: .other("out of memory building headers"))
+    /// Delivers `requests` side by side on this thread and returns their outcomes in the same
+    /// order, so one receiver that hangs until the timeout delays no other.
+    ///
+    /// At most `maximumConcurrent` transfers run at once; the next one starts when one ends.
+    /// Each transfer is exactly a ``send(_:)``: the same checks, its own timeouts and latency
+    /// counted from its own start, and the address check on every connection it opens.
+    public func sendAll(_ requests: [OutgoingRequest], maximumConcurrent: Int = 16) -> [DeliveryOutcome] {
+        var outcomes = [DeliveryOutcome](repeating: DeliveryOutcome(), count: requests.count)
+        var running: [UnsafeMutableRawPointer: (index: Int, transfer: Transfer)] = [:]
+        var waiting = requests.indices.makeIterator()
+        let limit = max(1, maximumConcurrent)
+        while true {
+            while running.count < limit, let index = waiting.next() {
+                switch start(requests[index]) {
+                case .success(let (handle, transfer)): running[handle] = (index, transfer)
+                case .failure(let failure): outcomes[index] = DeliveryOutcome(failure: failure)
+                }
             }
-            headerList = appended
-        }
-        defer { curl_slist_free_all(headerList) }
+            guard let multi, !running.isEmpty else { break }
 
-        let state = TransferState(policy: policy)
-        let start = MonotonicClock.nowMilliseconds()
-        let code = withExtendedLifetime(state) {
-            request.body.withUnsafeBufferPointer { body in
-                configure(handle, url: request.url, headers: headerList, body: body, state: state)
-                return curl_easy_perform(handle)
+            var stillRunning: Int32 = 0
+            let performed = curl_multi_perform(multi, &stillRunning)
+            guard performed == CURLM_OK else {
+                // The multi handle itself failed (e.g. out of memory): no transfer can go on.
+                let failure = DeliveryFailure.other(String(cString: curl_multi_strerror(performed)))
+                for (handle, (index, transfer)) in running {
+                    curl_multi_remove_handle(multi, handle)
+                    _ = transfer.finish(code: CURLE_FAILED_INIT)
+                    outcomes[index] = DeliveryOutcome(failure: failure)
+                    idleHandles.append(handle)
+                }
+                running.removeAll()
+                continue
+            }
+            var anyFinished = false
+            var queued: Int32 = 0
+            while let message = curl_multi_info_read(multi, &queued) {
+                // Read the message before removing its handle: removal frees it.
+                guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
+                    let (index, transfer) = running.removeValue(forKey: handle)
+                else { continue }
+                let code = message.pointee.data.result
+                curl_multi_remove_handle(multi, handle)
+                outcomes[index] = transfer.finish(code: code)
+                idleHandles.append(handle)
+                anyFinished = true
+            }
+            if !anyFinished {
+                // Sleeps until a socket is ready or curl's next timeout (a transfer's deadline) is due.
+                curl_multi_poll(multi, nil, 0, 1000, nil)
             }
         }
-        let latency = MonotonicClock.nowMilliseconds() - start
-        let result = outcome(of: code, handle: handle, state: state, target: target, latency: latency)
-        // Drop the pointers into `state`, the body and the header list before they go away;
-        // the connection stays cached for the next send.
-        curl_easy_reset(handle)
-        return result
+        return outcomes
     }
 
-    private func configure(
-        _ handle: UnsafeMutableRawPointer,
-        url: String,
-        headers: UnsafeMutablePointer<curl_slist>?,
-        body: UnsafeBufferPointer<UInt8>,
-        state: TransferState
-    ) {
-        // reset keeps the connection cache, so keep-alive survives between sends.
-        curl_easy_reset(handle)
-        let userdata = Unmanaged.passUnretained(state).toOpaque()
-        let protocols = policy.allowHTTP ? "http,https" : "https"
-
-        ccurl_setopt_string(handle, CURLOPT_URL, url)
-        ccurl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, protocols)
-        ccurl_setopt_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, protocols)
-        ccurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0)
-        ccurl_setopt_long(handle, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
-        // No proxy, whatever the environment says: the address check must see the real peer.
-        ccurl_setopt_string(handle, CURLOPT_PROXY, "")
-        ccurl_setopt_string(handle, CURLOPT_NOPROXY, "*")
-
-        ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        ccurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let caBundle = policy.caBundle {
-            ccurl_setopt_string(handle, CURLOPT_CAINFO, caBundle)
+    /// Checks a request and puts it on an easy handle in the multi handle.
+    private func start(_ request: OutgoingRequest) -> Result<(UnsafeMutableRawPointer, Transfer), DeliveryFailure> {
+        let transfer: Transfer
+        switch Transfer.prepare(request, policy: policy) {
+        case .success(let prepared): transfer = prepared
+        case .failure(let failure): return .failure(failure)
         }
-
-        ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-        ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(policy.connectTimeout))
-        ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(policy.totalTimeout))
-
-        ccurl_setopt_long(handle, CURLOPT_POST, 1)
-        ccurl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-        // A non-null pointer even for an empty body, so curl never falls back to reading stdin.
-        let bodyPointer =
-            body.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
-            ?? UnsafeMutableRawPointer(state.errorBuffer)
-        ccurl_setopt_pointer(handle, CURLOPT_POSTFIELDS, bodyPointer)
-        ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
-
-        ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, state.errorBuffer)
-        ccurl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, userdata in
-            guard let userdata else { return 0 }
-            let state = Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue()
-            return state.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        guard let multi, let handle = idleHandles.popLast() ?? curl_easy_init() else {
+            return .failure(.other("libcurl could not be initialised"))
         }
-        ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, userdata)
-        ccurl_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, userdata in
-            guard let userdata else { return 0 }
-            let state = Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue()
-            state.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
-            return size * count
+        transfer.start(on: handle)
+        guard curl_multi_add_handle(multi, handle) == CURLM_OK else {
+            _ = transfer.finish(code: CURLE_FAILED_INIT)
+            idleHandles.append(handle)
+            return .failure(.other("libcurl could not start the transfer"))
         }
-        ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, userdata)
-        ccurl_setopt_opensocket_callback(handle, CURLOPT_OPENSOCKETFUNCTION) { userdata, _, address in
-            guard let userdata, let address else { return ccurl_socket_bad }
-            let state = Unmanaged<TransferState>.fromOpaque(userdata).takeUnretainedValue()
-            return state.openSocket(for: address)
-        }
-        ccurl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, userdata)
-    }
-
-    private func outcome(
-        of code: CURLcode,
-        handle: UnsafeMutableRawPointer,
-        state: TransferState,
-        target: TargetURL,
-        latency: Double
-    ) -> DeliveryOutcome {
-        var status = 0
-        ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        let remote = remoteAddress(handle: handle, state: state)
-        var outcome = DeliveryOutcome(
-            statusCode: status > 0 ? status : nil,
-            latencyMilliseconds: latency,
-            responseExcerpt: String(decoding: state.responseBytes, as: UTF8.self),
-            responseTruncated: state.responseBytesSeen > state.responseBytes.count,
-            retryAfter: status > 0 ? state.retryAfter : nil,
-            remoteAddress: remote
-        )
-        let answered = code == CURLE_OK || (code == CURLE_WRITE_ERROR && state.stoppedAtDrainLimit)
-        if answered, status > 0 {
-            outcome.failure = Self.failure(forStatus: status, location: state.location)
-        } else {
-            outcome.failure = failure(for: code, handle: handle, state: state, target: target, peer: remote)
-        }
-        return outcome
-    }
-
-    private static func failure(forStatus status: Int, location: String?) -> DeliveryFailure? {
-        switch status {
-        case 200..<300: nil
-        case 300..<400 where status != 304: .redirect(status: status, location: location)
-        default: .httpStatus(status)
-        }
-    }
-
-    private func failure(
-        for code: CURLcode,
-        handle: UnsafeMutableRawPointer,
-        state: TransferState,
-        target: TargetURL,
-        peer: String?
-    ) -> DeliveryFailure {
-        let detail = state.errorText.isEmpty ? String(cString: curl_easy_strerror(code)) : state.errorText
-        let peerName = peer ?? target.host
-        switch code {
-        case CURLE_COULDNT_CONNECT:
-            if let reason = state.blockReason { return .blockedAddress(reason) }
-            var osError = 0
-            ccurl_getinfo_long(handle, CURLINFO_OS_ERRNO, &osError)
-            switch Int32(osError) {
-            case ECONNREFUSED: return .connect("Connection refused by \(peerName)")
-            case EHOSTUNREACH: return .connect("Host unreachable: \(peerName)")
-            case ENETUNREACH: return .connect("Network unreachable: \(peerName)")
-            default: return .connect("Could not connect to \(peerName): \(detail)")
-            }
-        case CURLE_COULDNT_RESOLVE_HOST:
-            return .dns(host: target.host)
-        case CURLE_OPERATION_TIMEDOUT:
-            return .timeout(seconds: timeoutThatFired(handle: handle, target: target))
-        case CURLE_GOT_NOTHING:
-            return .connect("The receiver at \(peerName) closed the connection without answering")
-        case CURLE_SEND_ERROR, CURLE_RECV_ERROR:
-            return .connect("The connection to \(peerName) broke: \(detail)")
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
-            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND,
-            CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED, CURLE_SSL_SHUTDOWN_FAILED,
-            CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
-            CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CLIENTCERT, CURLE_USE_SSL_FAILED:
-            return .tls(detail)
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            return .unsupportedScheme(target.scheme)
-        case CURLE_URL_MALFORMAT:
-            return .invalidURL(detail)
-        default:
-            return .other(detail)
-        }
-    }
-
-    /// The connect timeout if the connection (TCP, and TLS for https) was never established,
-    /// otherwise the total timeout.
-    private func timeoutThatFired(handle: UnsafeMutableRawPointer, target: TargetURL) -> Double {
-        var connectTime: curl_off_t = 0
-        var tlsTime: curl_off_t = 0
-        ccurl_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime)
-        ccurl_getinfo_off_t(handle, CURLINFO_APPCONNECT_TIME_T, &tlsTime)
-        let connected = connectTime > 0 && (target.scheme != "https" || tlsTime > 0)
-        return connected ? policy.totalTimeout : min(policy.connectTimeout, policy.totalTimeout)
-    }
-
-    /// The peer curl talked to, or the last address it tried (e.g. the one refused as unsafe).
-    private func remoteAddress(handle: UnsafeMutableRawPointer, state: TransferState) -> String? {
-        var ipText: UnsafePointer<CChar>? = nil
-        var port = 0
-        ccurl_getinfo_string(handle, CURLINFO_PRIMARY_IP, &ipText)
-        ccurl_getinfo_long(handle, CURLINFO_PRIMARY_PORT, &port)
-        if let ipText, let address = IPAddress(String(cString: ipText)), port > 0 {
-            return address.description(port: port)
-        }
-        return state.lastAttemptedAddress
-    }
-
-    private static func milliseconds(_ seconds: Double) -> Int {
-        guard seconds.isFinite, seconds > 0 else { return 1 }
-        return max(1, Int((seconds * 1000).rounded()))
+        return .success((handle, transfer))
     }
 }

@@ -3,8 +3,8 @@ import Glibc
 
 /// Per-send state shared with curl's C callbacks through their userdata pointers.
 ///
-/// Lives for exactly one `curl_easy_perform`; ``DeliveryClient`` keeps it alive across the
-/// call and hands curl an unretained pointer to it.
+/// Lives for exactly one transfer: ``Transfer`` owns it until the handle is reset and hands
+/// curl an unretained pointer to it.
 final class TransferState {
     private let allowedRanges: [IPRange]
     private let responseCap: Int

@@ -59,18 +59,57 @@ public final class Dispatcher {
     /// ladder, 410 Gone disables the subscription, and so does failing for five days.
     @discardableResult
     public func attempt(_ delivery: Delivery, subscription: Subscription, retry: Bool, now: Int) throws -> Result {
+        let request = sign(delivery, subscription: subscription)
+        let outcome = client.send(request)
+        return try record(outcome, of: request, delivery: delivery, subscription: subscription, retry: retry, now: now)
+    }
+
+    /// Attempts every due delivery once, all at the same time (one hanging receiver holds up no
+    /// other), and records each as ``attempt(_:subscription:retry:now:)`` does. Deliveries of
+    /// inactive or disabled subscriptions are cancelled instead. Returns how many attempts were made.
+    public func runDue(now: Int, limit: Int = 100) throws -> Int {
+        let log = DeliveryLog(db)
+        let store = SubscriptionStore(db)
+        var batch: [(delivery: Delivery, subscription: Subscription, request: OutgoingRequest, now: Int)] = []
+        for delivery in try log.due(now: now, limit: limit) {
+            guard let subscription = try store.find(id: delivery.subscriptionID) else { continue }
+            guard subscription.active, subscription.disabledReason == nil else {
+                try db.run("UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE id = ?", [.of(delivery.id)])
+                continue
+            }
+            batch.append((delivery, subscription, sign(delivery, subscription: subscription), Timestamp.now()))
+        }
+        let outcomes = client.sendAll(batch.map(\.request))
+        for (item, outcome) in zip(batch, outcomes) {
+            // Re-read: an earlier record in this batch may have changed its failing streak, and a
+            // subscription deleted meanwhile took its deliveries with it (nothing to record).
+            guard let subscription = try store.find(id: item.subscription.id) else { continue }
+            _ = try record(outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, now: item.now)
+        }
+        return batch.count
+    }
+
+    /// The signed request for one attempt of `delivery`: same event id and body, a fresh
+    /// timestamp and signature.
+    private func sign(_ delivery: Delivery, subscription: Subscription) -> OutgoingRequest {
         let timestamp = Timestamp.now()
         let body = Array(delivery.body.utf8)
         let scheme = SignatureScheme(rawValue: subscription.signatureScheme) ?? .hookline
         let headers = WebhookHeaders.build(
             scheme: scheme, secrets: subscription.signingSecrets(now: timestamp), eventID: delivery.eventID,
             eventType: delivery.eventType, timestamp: timestamp, body: body)
-        let request = OutgoingRequest(url: subscription.url, headers: headers, body: body)
-        let outcome = client.send(request)
+        return OutgoingRequest(url: subscription.url, headers: headers, body: body)
+    }
 
-        let sentHeaders = [("Content-Type", "application/json"), ("User-Agent", Self.userAgent)] + headers.map { ($0.name, $0.value) }
+    /// Stores one attempt's request and outcome; with `retry`, schedules the next attempt or
+    /// disables the subscription (410 Gone, five days of failures).
+    private func record(
+        _ outcome: DeliveryOutcome, of request: OutgoingRequest, delivery: Delivery, subscription: Subscription, retry: Bool,
+        now: Int
+    ) throws -> Result {
+        let sentHeaders = [("Content-Type", "application/json"), ("User-Agent", Self.userAgent)] + request.headers.map { ($0.name, $0.value) }
         let record = AttemptRecord(
-            url: subscription.url, requestHeaders: sentHeaders.map { (name: $0.0, value: $0.1) }, requestBody: delivery.body,
+            url: request.url, requestHeaders: sentHeaders.map { (name: $0.0, value: $0.1) }, requestBody: delivery.body,
             statusCode: outcome.statusCode, latencyMilliseconds: outcome.latencyMilliseconds,
             outcome: outcome.failure?.kind ?? "success", message: outcome.failure?.message ?? "",
             responseExcerpt: outcome.responseExcerpt)
@@ -97,22 +136,5 @@ public final class Dispatcher {
             try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now)
         }
         return Result(attemptID: attemptID, deliveryID: delivery.id, request: request, outcome: outcome)
-    }
-
-    /// Attempts every due delivery once. Returns how many attempts were made.
-    public func runDue(now: Int, limit: Int = 100) throws -> Int {
-        let log = DeliveryLog(db)
-        let store = SubscriptionStore(db)
-        var count = 0
-        for delivery in try log.due(now: now, limit: limit) {
-            guard let subscription = try store.find(id: delivery.subscriptionID) else { continue }
-            guard subscription.active, subscription.disabledReason == nil else {
-                try db.run("UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE id = ?", [.of(delivery.id)])
-                continue
-            }
-            try attempt(delivery, subscription: subscription, retry: true, now: Timestamp.now())
-            count += 1
-        }
-        return count
     }
 }

@@ -195,6 +195,87 @@ struct DeliveryClientTests {
         #expect(receiver.connectionCount() == 1)
     }
 
+    // MARK: several at once (sendAll)
+
+    @Test func sendAllDoesNotWaitForAHangingReceiver() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        var policy = loopbackPolicy
+        policy.totalTimeout = 1.5
+        let requests =
+            [OutgoingRequest(url: receiver.url("/hang"), body: body)]
+            + (1...5).map { OutgoingRequest(url: receiver.url("/ok/\($0)"), body: body) }
+        let outcomes = DeliveryClient(policy: policy).sendAll(requests)
+
+        try #require(outcomes.count == 6)
+        #expect(outcomes[0].failure == .timeout(seconds: 1.5))
+        #expect(outcomes[0].latencyMilliseconds >= 1400)
+        for outcome in outcomes.dropFirst() {
+            #expect(outcome.succeeded, "\(String(describing: outcome.failure))")
+            #expect(outcome.latencyMilliseconds < 750)
+        }
+        // Every fast receiver got its request while the hanging one was still holding its
+        // connection (one after another, each would arrive >= 1.5 s after the hang began).
+        let received = receiver.requests()
+        let hang = try #require(received.first { $0.path == "/hang" })
+        let fast = received.filter { $0.path.hasPrefix("/ok/") }
+        #expect(Set(fast.map(\.path)) == Set((1...5).map { "/ok/\($0)" }))
+        for request in fast {
+            #expect(request.receivedAt - hang.receivedAt < 1.0, "\(request.path)")
+        }
+    }
+
+    @Test func sendAllKeepsTheOrderOfTheRequests() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        let client = DeliveryClient(policy: loopbackPolicy)
+        #expect(client.sendAll([]).isEmpty)
+        let paths = ["/error", "/ok", "/gone", "/nocontent", "/redirect", "ftp://example.com/x", "/unavailable", "/ok"]
+        let requests = paths.map { OutgoingRequest(url: $0.hasPrefix("/") ? receiver.url($0) : $0, body: body) }
+        // Two at a time, so later requests wait for free slots.
+        let outcomes = client.sendAll(requests, maximumConcurrent: 2)
+        #expect(outcomes.map(\.statusCode) == [500, 200, 410, 204, 301, nil, 503, 200])
+        #expect(outcomes[5].failure == .unsupportedScheme("ftp"))
+        #expect(outcomes[6].retryAfter == "120")
+        #expect(receiver.requests().count == 7)
+        // A single send after the batch still works on the same client.
+        #expect(client.send(OutgoingRequest(url: receiver.url("/ok"), body: body)).succeeded)
+    }
+
+    @Test func sendAllReusesConnectionsWithinAndAcrossCalls() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        let client = DeliveryClient(policy: loopbackPolicy)
+        let three = (1...3).map { OutgoingRequest(url: receiver.url("/ok/\($0)"), body: body) }
+        #expect(client.sendAll(three + three, maximumConcurrent: 3).allSatisfy { $0.succeeded })
+        #expect(client.sendAll(three).allSatisfy { $0.succeeded })
+        #expect(receiver.requests().count == 9)
+        #expect(receiver.connectionCount() == 3)
+    }
+
+    @Test func sendAllChecksTheAddressOfEveryTransfer() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        let safePolicy = DeliveryPolicy(connectTimeout: 2, totalTimeout: 3, allowHTTP: true)
+        let urls = [
+            "http://10.0.0.1/hook", receiver.url("/ok"), "http://169.254.169.254/latest/meta-data/",
+            "http://localhost:\(receiver.port)/ok", receiver.url("/ok/again"),
+        ]
+        let outcomes = DeliveryClient(policy: safePolicy).sendAll(urls.map { OutgoingRequest(url: $0, body: body) })
+        #expect(outcomes.map { $0.failure?.kind } == ["blocked", "blocked", "blocked", "blocked", "blocked"])
+        #expect(outcomes[1].failure == .blockedAddress("127.0.0.1 is a loopback address"))
+        #expect(outcomes[1].remoteAddress == "127.0.0.1:\(receiver.port)")
+        #expect(outcomes.allSatisfy { $0.latencyMilliseconds < 1000 })
+        #expect(receiver.connectionCount() == 0)
+
+        // The same batch with loopback allow-listed does reach the receiver.
+        let allowed = DeliveryClient(policy: loopbackPolicy).sendAll([receiver.url("/ok"), receiver.url("/ok/again")].map {
+            OutgoingRequest(url: $0, body: body)
+        })
+        #expect(allowed.allSatisfy { $0.succeeded })
+        #expect(receiver.requests().count == 2)
+    }
+
     // MARK: TLS
 
     @Test func httpsVerifiesAgainstTheConfiguredCA() throws {

@@ -12,6 +12,9 @@ final class ReceiverProcess {
         let headers: [(name: String, value: String)]
         let body: [UInt8]
         let connection: Int
+        /// The receiver's monotonic clock, in seconds, when the request had arrived in full
+        /// (before any delayed answer); only differences between requests mean anything.
+        let receivedAt: Double
 
         func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
@@ -97,7 +100,8 @@ final class ReceiverProcess {
                 path: event["path"] as? String ?? "",
                 headers: pairs,
                 body: [UInt8](body),
-                connection: event["connection"] as? Int ?? 0
+                connection: event["connection"] as? Int ?? 0,
+                receivedAt: event["received_at"] as? Double ?? 0
             )
         }
     }

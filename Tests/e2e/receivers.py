@@ -27,8 +27,9 @@ Command line (used by the Swift integration tests, any language can do the same)
 
 prints one JSON line {"port": ..., "url": ..., "ca_file": ...} once listening, appends one JSON
 line per event to FILE ({"event": "connection", "connection": n} when a TCP connection is
-accepted, before any TLS; {"event": "request", ..., "body_base64": ...} before the answer is
-sent; {"event": "tls_error", ...}), and serves until standard input closes or SIGTERM.
+accepted, before any TLS; {"event": "request", ..., "body_base64": ..., "received_at": ...} before
+the answer is sent, `received_at` being the receiver's time.monotonic() in seconds;
+{"event": "tls_error", ...}), and serves until standard input closes or SIGTERM.
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ class RecordedRequest:
     headers: list[tuple[str, str]]
     body: bytes
     connection: int
+    #: time.monotonic() when the request was read in full, before the answer (and any delay).
+    received_at: float = field(default_factory=time.monotonic)
 
     def header(self, name: str) -> str | None:
         """The first value of header `name` (case-insensitive), or None."""
@@ -172,6 +175,7 @@ class RecordedRequest:
             "headers": [[key, value] for key, value in self.headers],
             "body_base64": base64.b64encode(self.body).decode("ascii"),
             "connection": self.connection,
+            "received_at": self.received_at,
         }
 
 
@@ -249,6 +253,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # The worker opens many connections at once; with the default backlog (5) the kernel drops
+    # the extra SYNs and a 1 s connect timeout expires before the client retransmits.
+    request_queue_size = 128
 
     def __init__(self, owner: "Receiver", address: tuple[str, int], tls_context: ssl.SSLContext | None):
         self.owner = owner

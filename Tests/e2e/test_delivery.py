@@ -357,3 +357,31 @@ def test_gone_disables_the_subscription(server, receiver):
     assert server.sql(f"SELECT disabled_reason FROM subscriptions WHERE id = {created.id}")[0]["disabled_reason"]
     # A disabled webhook gets no new events.
     assert "to 0 webhooks" in server.cli("emit", "conversation.ended").stdout
+
+
+@local
+def test_worker_does_not_wait_for_a_hanging_receiver(server, receiver):
+    client = server.client()
+    hanging = create(client, url=receiver.url("/hang"), name="Hangs")
+    answering = create(client, url=receiver.url("/ok"), name="Answers")
+    assert "to 2 webhooks" in server.cli("emit", "conversation.ended").stdout
+    due = server.sql("SELECT subscription_id FROM deliveries ORDER BY next_attempt_at, id")
+    assert [d["subscription_id"] for d in due] == [hanging.id, answering.id]  # the hanging one is due first
+
+    server.cli("deliver", "--once")
+    got = {r.path: r for r in receiver.wait_for_requests(2)}
+    assert set(got) == {"/hang", "/ok"}
+    assert got["/hang"].header("X-Webhook-Id") == got["/ok"].header("X-Webhook-Id")
+    # The answering receiver got its request while the other was still hanging (timeout = 2 s);
+    # one after another, it would have arrived only after the timeout.
+    assert got["/ok"].received_at - got["/hang"].received_at < 1.0
+
+    (hung,) = attempts(server, hanging.id)
+    (answered,) = attempts(server, answering.id)
+    assert hung["outcome"] == "timeout" and hung["latency_ms"] >= 1900, hung
+    assert answered["outcome"] == "success" and answered["status_code"] == 200
+    assert answered["latency_ms"] < 1000, answered
+    states = {d["subscription_id"]: d["state"] for d in server.sql("SELECT subscription_id, state FROM deliveries")}
+    assert states == {hanging.id: "pending", answering.id: "succeeded"}
+    assert "Failed: timeout" in inventory_status(client, hanging.id)
+    assert "Delivered (200)" in inventory_status(client, answering.id)
