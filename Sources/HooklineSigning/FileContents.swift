@@ -1,18 +1,23 @@
 import Glibc
 
 /// Reads whole files with plain `open`/`read` (FoundationEssentials has no FileHandle).
-enum FileContents {
+/// The one file reader of the project outside the dependency-free template module.
+public enum FileContents {
     /// Why a file could not be read, phrased for a command-line user.
-    struct Failure: Error {
-        let message: String
+    public struct Failure: Error, Sendable {
+        public let message: String
     }
 
     /// Returns the bytes of the file at `path`, exactly as stored.
-    static func read(path: String) -> Result<[UInt8], Failure> {
+    public static func read(path: String) -> Result<[UInt8], Failure> {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return .failure(failure(path: path, code: errno)) }
         defer { close(descriptor) }
+        return readAll(descriptor: descriptor, name: path)
+    }
 
+    /// Reads an open descriptor (e.g. 0, stdin) to its end.
+    public static func readAll(descriptor: Int32, name: String = "standard input") -> Result<[UInt8], Failure> {
         var contents: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -22,7 +27,7 @@ enum FileContents {
             } else if count == 0 {
                 return .success(contents)
             } else if errno != EINTR {
-                return .failure(failure(path: path, code: errno))
+                return .failure(failure(path: name, code: errno))
             }
         }
     }

@@ -1,3 +1,5 @@
+import HooklineSigning
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -151,25 +153,12 @@ enum CIDRSyntax {
     }
 }
 
-/// Whole-file reads with Glibc (FoundationEssentials has no FileHandle).
+/// File helpers for configs and imports.
 public enum FileIO {
     public static func read(path: String) throws(StoreError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError("cannot read \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
-            if n > 0 {
-                out.append(contentsOf: chunk[0..<n])
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else if n < 0 {
-                throw StoreError("cannot read \(path): \(String(cString: strerror(errno)))")
-            } else {
-                return out
-            }
+        switch FileContents.read(path: path) {
+        case .success(let bytes): return bytes
+        case .failure(let failure): throw StoreError(failure.message)
         }
     }
 

@@ -53,7 +53,7 @@ extension CommandLine {
         }
         let rest = Array(args.dropFirst())
         if command == "verify" {
-            let result = VerifyCommand.run(arguments: rest, readStdin: { CGIProcess.readAllStdin() })
+            let result = VerifyCommand.run(arguments: rest, readStdin: { (try? FileContents.readAll(descriptor: 0).get()) ?? [] })
             write(result.output, to: result.exitCode == 0 ? 1 : (result.exitCode == 1 ? 1 : 2))
             return result.exitCode
         }
@@ -92,17 +92,5 @@ extension CommandLine {
 
     static func write(_ text: String, to fd: Int32) {
         CGIProcess.write(Array(text.utf8), to: fd)
-    }
-}
-
-extension CGIProcess {
-    /// Reads stdin to its end (for `verify --body -` and imports from pipes; never used by CGI pages).
-    static func readAllStdin() -> [UInt8] {
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, 65536) }
-            if n > 0 { out.append(contentsOf: chunk[0..<n]) } else if n < 0 && errno == EINTR { continue } else { return out }
-        }
     }
 }

@@ -257,3 +257,21 @@ def describe_violations(violations: list[dict]) -> str:
         for node in v["nodes"][:6]:
             lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:160]}")
     return "\n".join(lines)
+
+
+def chrome(*extra_args: str, prefs: dict | None = None):
+    """A headless Chromium driver (Debian's chromium + chromedriver) with ``extra_args``."""
+    os.environ.setdefault("SE_AVOID_STATS", "true")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,900", "--hide-scrollbars", *extra_args):
+        options.add_argument(arg)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    return driver

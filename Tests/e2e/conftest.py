@@ -59,6 +59,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from browser_helpers import chrome  # noqa: E402
 from servers import BINARIES, KINDS, REPO, Hookline, ServerPool, Stage, new_session_root  # noqa: E402
 
 ARTIFACTS = REPO / ".e2e-artifacts"
@@ -178,16 +179,6 @@ def artifacts_dir() -> Path:
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium (Selenium), shared by the session. Use ``server.open(browser, path)``."""
-    os.environ.setdefault("SE_AVOID_STATS", "true")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--hide-scrollbars"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chrome()
     yield driver
     driver.quit()

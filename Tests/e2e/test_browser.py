@@ -9,14 +9,13 @@ Every check reads the page as shown and the database as stored.
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser_helpers import (AGENT_EVENTS, AGENTS, ALL_EVENTS, CONVERSATION_EVENTS, agent_box, axe_violations,
+from browser_helpers import (AGENT_EVENTS, chrome, AGENTS, ALL_EVENTS, CONVERSATION_EVENTS, agent_box, axe_violations,
                              checked_events, click_and_wait_for_page, describe_violations, event_box, group_toggle,
                              horizontal_overflow, picker_state, radio_groups_without_name, save_screenshot, seed_catalogue, wait)
 
@@ -26,18 +25,8 @@ SECRET_PATTERN = re.compile(r"^whsec_[A-Za-z0-9+/]{43}=$")  # 32 bytes, standard
 @pytest.fixture(scope="module")
 def nojs_browser():
     """A second headless Chromium with JavaScript disabled (content setting and Blink setting)."""
-    os.environ.setdefault("SE_AVOID_STATS", "true")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,900", "--hide-scrollbars", "--blink-settings=scriptEnabled=false"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chrome("--blink-settings=scriptEnabled=false",
+                    prefs={"profile.managed_default_content_settings.javascript": 2})
     yield driver
     driver.quit()
 
