@@ -30,13 +30,13 @@ let package = Package(
         // Builds, signs, sends and records deliveries: shared by test sends and the worker.
         .target(name: "HooklineDispatch", dependencies: ["HooklineStore", "HooklineSigning", "HooklineDelivery"]),
 
-        // The console pages (no libcurl) and the pages that send (test send, resend).
+        // The console pages (no libcurl), and the sender hookline-send gives them for test sends and resends.
         .target(name: "HooklineConsole", dependencies: ["HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning"]),
-        .target(name: "HooklineSendPages", dependencies: ["HooklineConsole", "HooklineDispatch"]),
+        .target(name: "HooklineSender", dependencies: ["HooklineConsole", "HooklineDispatch"]),
 
         // Thin executables.
         .executableTarget(name: "hookline-console", dependencies: ["HooklineConsole"]),
-        .executableTarget(name: "hookline-send", dependencies: ["HooklineSendPages"]),
+        .executableTarget(name: "hookline-send", dependencies: ["HooklineSender"]),
         .executableTarget(name: "hookline", dependencies: ["HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
 
         .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI"]),

@@ -58,16 +58,24 @@ public enum CGIProcess {
 
     /// Decodes the request, asks `handler` for the response, writes it once.
     /// A request that cannot be decoded gets `errorPage(scriptName, status, message)`.
+    /// `beforeBody(environment)` runs before any byte of the body is read: a page served by
+    /// another program hands the request over there (``replaceProcess(with:)``), and a response
+    /// it returns is written instead of calling `handler`.
     public static func serve(
         errorPage: (String, HTTPStatus, String) -> Response,
+        beforeBody: ([String: String]) -> Response? = { _ in nil },
         handler: (Request) -> Response
     ) {
         let env = environment()
+        if let early = beforeBody(env) {
+            write(early.serialized(includeBody: HTTPMethod(env["REQUEST_METHOD"] ?? "GET") != .head))
+            return
+        }
         let response: Response
         var isHead = false
         do {
             let request = try Request(environment: env, readBody: readStdin)
-            isHead = request.method == "HEAD"
+            isHead = request.method == .head
             response = handler(request)
         } catch {
             if case .bodyTooLarge(let size) = error { discardStdin(size) }
@@ -76,6 +84,22 @@ public enum CGIProcess {
             response = errorPage(scriptName, error.status, error.message)
         }
         write(response.serialized(includeBody: !isHead))
+    }
+
+    /// Runs the program `name` that sits next to this executable in this process's place, with
+    /// the same arguments, environment and unread stdin, so it answers the request. Returns only
+    /// when that fails, with a message naming the program and the reason.
+    public static func replaceProcess(with name: String) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return "cannot find this program's own path (/proc/self/exe): errno \(errno)" }
+        let own = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let directory = own.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        let path = directory + "/" + name
+        let arguments = CommandLine.unsafeArgv
+        arguments[0] = strdup(path)
+        execv(path, arguments)
+        return "cannot run \(path): \(String(cString: strerror(errno))). Install \(name) next to \(own) (make install does)"
     }
 
     /// Reads and drops up to `count` bytes of a refused body, so the web server can deliver the

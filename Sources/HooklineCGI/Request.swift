@@ -5,7 +5,7 @@ public struct Request: Sendable {
     /// Bodies above this many bytes are refused with 413 before any byte is read.
     public static let maximumBodySize = 64 * 1024
 
-    public let method: String
+    public let method: HTTPMethod
     /// The mount prefix (`/webhooks`); every link is built from it.
     public let scriptName: String
     /// The path below the mount, always starting with `/` (`/`, `/new`, `/12/edit`).
@@ -18,7 +18,7 @@ public struct Request: Sendable {
     public let environment: [String: String]
 
     public init(
-        method: String, scriptName: String = "", pathInfo: String = "/", query: FormData = FormData(),
+        method: HTTPMethod, scriptName: String = "", pathInfo: String = "/", query: FormData = FormData(),
         form: FormData = FormData(), cookies: [String: String] = [:], remoteUser: String? = nil,
         environment: [String: String] = [:]
     ) {
@@ -34,7 +34,7 @@ public struct Request: Sendable {
 
     /// Decodes a request. `readBody(n)` must return at most `n` bytes (fewer on a short read).
     public init(environment env: [String: String], readBody: (Int) -> [UInt8]) throws(RequestError) {
-        let method = (env["REQUEST_METHOD"] ?? "GET").uppercased()
+        let method = HTTPMethod(env["REQUEST_METHOD"] ?? "GET")
         var pathInfo = env["PATH_INFO"] ?? ""
         if pathInfo.isEmpty { pathInfo = "/" }
         var scriptName = env["SCRIPT_NAME"] ?? ""

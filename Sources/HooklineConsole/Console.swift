@@ -4,79 +4,113 @@ import HooklineTemplates
 
 /// The console's entry point: from a decoded request to a complete response.
 public enum Console {
-    /// Every page of the console. `hookline-send` serves the same table plus its sending pages.
+    /// Every page of the console, in one table. The web server sends every request below the
+    /// mount to `hookline-console`; a POST to a route that `sends` is handed to `hookline-send`
+    /// (the only CGI that links libcurl) before its body is read.
     public static let routes: [Route] = [
-        Route("", methods: ["GET"], handler: InventoryPage.show),
-        Route("new", methods: ["GET", "POST"], handler: SubscriptionFormPage.create),
-        Route("audit", methods: ["GET"], handler: AuditPage.show),
-        Route(":id", methods: ["GET"], handler: SubscriptionPage.show),
-        Route(":id/edit", methods: ["GET", "POST"], handler: SubscriptionFormPage.edit),
-        Route(":id/delete", methods: ["GET", "POST"], handler: DeletePage.handle),
-        Route(":id/active", methods: ["POST"], handler: ToggleAction.handle),
-        Route(":id/secret", methods: ["POST"], handler: SecretAction.handle),
-        Route(":id/deliveries", methods: ["GET"], handler: DeliveriesPage.list),
-        Route(":id/deliveries/:attempt", methods: ["GET"], handler: DeliveriesPage.detail),
-        Route(":id/test", methods: ["GET", "POST"], sendsDeliveries: true, handler: Console.misrouted),
-        Route(":id/deliveries/:attempt/resend", methods: ["POST"], sendsDeliveries: true, handler: Console.misrouted),
+        Route("", [.get], .page(InventoryPage.show)),
+        Route("new", [.get, .post], .page(SubscriptionFormPage.create)),
+        Route("audit", [.get], .page(AuditPage.show)),
+        Route(":id", [.get], .subscription(SubscriptionPage.show)),
+        Route(":id/edit", [.get, .post], .subscription(SubscriptionFormPage.edit)),
+        Route(":id/delete", [.get, .post], .subscription(DeletePage.handle)),
+        Route(":id/active", [.post], .subscription(ToggleAction.handle)),
+        Route(":id/secret", [.post], .subscription(SecretAction.handle)),
+        Route(":id/test", [.get, .post], sends: true, .subscription(TestSendPage.handle)),
+        Route(":id/deliveries", [.get], .subscription(DeliveriesPage.list)),
+        Route(":id/deliveries/:attempt", [.get], .subscription(DeliveriesPage.detail)),
+        Route(":id/deliveries/:attempt/resend", [.post], sends: true, .subscription(ResendAction.handle)),
     ]
 
-    /// Runs as a CGI program: reads the request, writes the response once.
-    public static func main(routes: [Route] = Console.routes, canSend: Bool = false) {
+    /// The program that serves the routes that send.
+    public static let sendingProgram = "hookline-send"
+
+    /// Runs as a CGI program: reads the request, writes the response once. Without a `sender`
+    /// (in `hookline-console`), a request that sends is handed to ``sendingProgram``.
+    public static func main(sender: (any WebhookSender)? = nil) {
         CGIProcess.serve(
             errorPage: { scriptName, status, message in ErrorPage.standalone(status: status, message: message, scriptName: scriptName) },
-            handler: { request in respond(to: request, routes: routes, canSend: canSend) })
+            beforeBody: { environment in
+                sender == nil ? handOffIfSending(environment) : nil
+            },
+            handler: { request in respond(to: request, sender: sender) })
+    }
+
+    /// Replaces this process with ``sendingProgram`` when the request is a POST to a route
+    /// that sends; returns an error page only when that program cannot be started.
+    static func handOffIfSending(_ environment: [String: String]) -> Response? {
+        let method = HTTPMethod(environment["REQUEST_METHOD"] ?? "GET")
+        let segments = (environment["PATH_INFO"] ?? "").split(separator: "/")
+        guard case .found(let route, _) = RouteMatch(routes, method: method, segments: segments), route.needsSender(method)
+        else { return nil }
+        let failure = CGIProcess.replaceProcess(with: sendingProgram)
+        var scriptName = environment["SCRIPT_NAME"] ?? ""
+        while scriptName.hasSuffix("/") { scriptName.removeLast() }
+        CGIProcess.write(Array("hookline-console: \(failure)\n".utf8), to: 2)
+        return ErrorPage.standalone(
+            status: .internalError,
+            message: "This page sends webhooks, which hookline-send does, and it could not be started: \(failure).",
+            scriptName: scriptName)
     }
 
     /// Answers one request. Tests call this directly with a built `Request`.
-    public static func respond(to request: Request, routes: [Route] = Console.routes, canSend: Bool = false) -> Response {
-        let method = request.method == "HEAD" ? "GET" : request.method
-        let segments = request.pathSegments
+    public static func respond(to request: Request, sender: (any WebhookSender)? = nil) -> Response {
+        let method = request.method.servedAs
 
         // `/webhooks` → `/webhooks/`, so relative links and cookies line up.
-        if (request.environment["PATH_INFO"] ?? "").isEmpty && !request.scriptName.isEmpty && method == "GET" {
+        if (request.environment["PATH_INFO"] ?? "").isEmpty && !request.scriptName.isEmpty && method == .get {
             return .redirect(to: request.scriptName + "/")
+        }
+        // One address per page: `/12/test/` → `/12/test` for a GET, not found otherwise.
+        if request.pathInfo.count > 1 && request.pathInfo.hasSuffix("/") {
+            var canonical = request.pathInfo
+            while canonical.hasSuffix("/") { canonical.removeLast() }
+            if method == .get, case .found = RouteMatch(routes, method: .get, segments: request.pathSegments) {
+                return .redirect(to: request.scriptName + canonical + (request.query.pairs.isEmpty ? "" : "?" + request.query.urlEncoded))
+            }
+            return ErrorPage.standalone(status: .notFound, message: "There is no page at \(request.pathInfo).", request: request)
         }
 
         // Find the route before touching config or database: a wrong path or method is cheap.
-        let matches = routes.compactMap { route in route.match(segments).map { (route, $0) } }
-        guard !matches.isEmpty else {
+        let route: Route
+        let parameters: RouteParameters
+        switch RouteMatch(routes, method: method, segments: request.pathSegments) {
+        case .notFound:
             return ErrorPage.standalone(status: .notFound, message: "There is no page at \(request.pathInfo).", request: request)
-        }
-        guard let (route, parameters) = matches.first(where: { $0.0.methods.contains(method) }) else {
-            let allowed = Set(matches.flatMap { $0.0.methods }).union(matches.contains { $0.0.methods.contains("GET") } ? ["HEAD"] : [])
+        case .methodNotAllowed(let allowed):
+            let names = allowed.map(\.name).sorted().joined(separator: ", ")
             var response = ErrorPage.standalone(
-                status: .methodNotAllowed,
-                message: "\(request.method) is not allowed here. Allowed: \(allowed.sorted().joined(separator: ", ")).",
-                request: request)
-            response.setHeader("Allow", allowed.sorted().joined(separator: ", "))
+                status: .methodNotAllowed, message: "\(request.method.name) is not allowed here. Allowed: \(names).", request: request)
+            response.setHeader("Allow", names)
             return response
-        }
-        if route.sendsDeliveries && !canSend {
-            return ErrorPage.standalone(
-                status: .internalError,
-                message: "This page sends webhooks and is served by hookline-send. The web server routes it to hookline-console: check the Hookline location in its config.",
-                request: request)
+        case .found(let found, let values):
+            route = found
+            parameters = values
         }
 
-        let context: PageContext
+        let shell: PageShell
         do {
-            context = try PageContext(request: request)
+            shell = try PageShell(request: request)
         } catch let failure as PageFailure {
             return ErrorPage.standalone(status: failure.status, message: failure.message, request: request)
         } catch {
             return ErrorPage.standalone(status: .internalError, message: "\(error)", request: request)
         }
-
-        if context.actor == nil {
-            return context.signInRequired()
+        guard let actor = shell.signedInUser else {
+            return shell.signInRequired()
         }
-        if method == "POST" {
-            if let refusal = CSRF.check(request: request) {
-                return context.errorPage(status: .forbidden, title: "Request refused", message: refusal)
-            }
+        let context = PageContext(shell: shell, actor: actor, sender: route.needsSender(method) ? sender : nil)
+        if method == .post, let refusal = CSRF.check(request: request) {
+            return context.errorPage(status: .forbidden, title: "Request refused", message: refusal)
         }
         do {
-            var response = try route.handler(context, parameters)
+            var response: Response
+            switch route.handler {
+            case .page(let handler):
+                response = try handler(context)
+            case .subscription(let handler):
+                response = try handler(context, try context.subscription(parameters.id), parameters)
+            }
             context.finish(&response)
             return response
         } catch let failure as PageFailure {
@@ -84,10 +118,6 @@ public enum Console {
         } catch {
             return context.errorPage(status: .internalError, title: "Something went wrong", message: "\(error)")
         }
-    }
-
-    @Sendable static func misrouted(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
-        throw PageFailure(status: .internalError, message: "This page is served by hookline-send.")
     }
 }
 
@@ -105,5 +135,9 @@ public struct PageFailure: Error {
 
     public static func notFound(_ what: String) -> PageFailure {
         PageFailure(status: .notFound, title: "Not found", message: what)
+    }
+
+    public static func badRequest(_ message: String, title: String = "Bad request") -> PageFailure {
+        PageFailure(status: .badRequest, title: title, message: message)
     }
 }

@@ -3,19 +3,19 @@ import HooklineSigning
 import HooklineStore
 import HooklineTemplates
 
-/// What every page of one request shares: the request, the config, the database, the
-/// templates, who is acting, the CSRF token, and the helpers that build links and pages.
-public final class PageContext {
+/// What every response of one request shares, signed in or not: the request, the config, the
+/// templates, the CSRF token, the link builders and the page chrome (layout, error pages).
+public class PageShell {
     public let request: Request
     public let config: Configuration
     public let templates: TemplateLibrary
-    /// `REMOTE_USER`, or `anonymous (dev)` where the config allows it; nil means sign-in required.
-    public let actor: String?
+    public let links: Links
     public let now: Int
     /// The token every form of this response carries; also set as a cookie when new.
     public let csrfToken: String
     private let csrfIsNew: Bool
-    private var openedDatabase: Database?
+    /// `REMOTE_USER`, or `anonymous (dev)` where the config allows it; nil means sign-in required.
+    let signedInUser: String?
 
     init(request: Request) throws {
         self.request = request
@@ -28,12 +28,13 @@ public final class PageContext {
                 message: "The configuration could not be loaded: \(error.description). Set HOOKLINE_CONFIG in the web server to the path of hookline.conf.")
         }
         templates = TemplateLibrary(directory: config.templatesDirectory)
+        links = Links(mount: request.scriptName)
         if let user = request.remoteUser {
-            actor = user
+            signedInUser = user
         } else if config.anonymous == .dev {
-            actor = "anonymous (dev)"
+            signedInUser = "anonymous (dev)"
         } else {
-            actor = nil
+            signedInUser = nil
         }
         now = Timestamp.now()
         if let token = request.cookies[CSRF.cookieName], CSRF.isWellFormed(token) {
@@ -45,66 +46,40 @@ public final class PageContext {
         }
     }
 
-    /// The database, opened (and migrated if needed) on first use.
-    public func database() throws -> Database {
-        if let openedDatabase { return openedDatabase }
-        do {
-            let db = try Database(path: config.databasePath)
-            try Schema.migrate(db)
-            openedDatabase = db
-            return db
-        } catch {
-            throw PageFailure(
-                status: .serviceUnavailable, title: "Database unavailable",
-                message: "\(error). Check `database` in \(config.sourcePath).")
-        }
+    /// Copies `shell` (a signed-in ``PageContext`` starts from the shell that checked sign-in).
+    init(copying shell: PageShell) {
+        request = shell.request
+        config = shell.config
+        templates = shell.templates
+        links = shell.links
+        now = shell.now
+        csrfToken = shell.csrfToken
+        csrfIsNew = shell.csrfIsNew
+        signedInUser = shell.signedInUser
     }
 
-    public var subscriptions: SubscriptionStore { get throws { SubscriptionStore(try database()) } }
-    public var catalog: Catalog { get throws { Catalog(try database()) } }
+    /// The name shown as "Signed in as …" in the layout.
+    var layoutUser: String? { nil }
 
-    /// The subscription named by the route, or a 404 page.
-    public func subscription(_ id: Int) throws -> Subscription {
-        guard let subscription = try subscriptions.find(id: id) else {
-            throw PageFailure.notFound("There is no webhook with id \(id). It may have been deleted.")
-        }
-        return subscription
-    }
-
-    // MARK: Links
-
-    /// A link below the mount: `link("/12/edit")` → `/webhooks/12/edit`.
-    public func link(_ path: String, query: FormData = FormData()) -> String {
-        let base = request.scriptName + (path.isEmpty ? "/" : path)
-        return query.pairs.isEmpty ? base : base + "?" + query.urlEncoded
-    }
-
-    /// A file of `Public/`, served by the web server under `<mount>/static/`.
-    public func asset(_ file: String) -> String {
-        request.scriptName + "/static/" + file
-    }
-
-    // MARK: Pages
-
-    /// Renders `template` inside the layout.
+    /// Renders `template` inside the layout. A `notice` comes from a fixed set (``Notice``).
     public func page(
         _ template: String, title: String, status: HTTPStatus = .ok, notice: String? = nil,
         _ values: [String: TemplateValue] = [:]
     ) throws -> Response {
         var context = values
-        context["base"] = .text(link(""))
+        context["base"] = .text(links.inventory())
         context["csrf_token"] = .text(csrfToken)
         context["title"] = .text(title)
         let body = try templates.render(template, context)
         var layout = context
         layout["content"] = .html(body)
-        layout["stylesheet"] = .text(asset("hookline.css"))
-        layout["script"] = .text(asset("hookline.js"))
-        layout["user"] = .text(actor ?? "")
+        layout["stylesheet"] = .text(links.asset("hookline.css"))
+        layout["script"] = .text(links.asset("hookline.js"))
+        layout["user"] = .text(layoutUser ?? "")
         layout["notice"] = .text(notice ?? "")
-        layout["nav_inventory"] = .text(link(""))
-        layout["nav_new"] = .text(link("/new"))
-        layout["nav_audit"] = .text(link("/audit"))
+        layout["nav_inventory"] = .text(links.inventory())
+        layout["nav_new"] = .text(links.new)
+        layout["nav_audit"] = .text(links.audit)
         return .html(try templates.render("layout", layout), status: status)
     }
 
@@ -128,13 +103,67 @@ public final class PageContext {
             message: "Hookline relies on the web server to sign users in, and this request arrived without a user (REMOTE_USER is empty). Enable Basic auth or single sign-on for the Hookline location in the web server (see the deployment guide). For local development only, set `anonymous = dev` in \(config.sourcePath).")
     }
 
-    /// Adds what every response of this context needs (the CSRF cookie on first visit).
+    /// Adds what every response of this request needs (the CSRF cookie on first visit).
     func finish(_ response: inout Response) {
         if csrfIsNew && response.headers.first(where: { $0.name == "Set-Cookie" && $0.value.hasPrefix(CSRF.cookieName + "=") }) == nil {
             response.setCookie(
                 name: CSRF.cookieName, value: csrfToken, path: request.scriptName.isEmpty ? "/" : request.scriptName + "/",
                 secure: request.isHTTPS)
         }
+    }
+}
+
+/// A signed-in request: the shell plus who is acting, the database and, in `hookline-send`
+/// on a route that sends, the sender.
+public final class PageContext: PageShell {
+    /// Who is acting, as recorded in the audit log.
+    public let actor: String
+    private let sender: (any WebhookSender)?
+    private var openedDatabase: Database?
+
+    init(shell: PageShell, actor: String, sender: (any WebhookSender)?) {
+        self.actor = actor
+        self.sender = sender
+        super.init(copying: shell)
+    }
+
+    override var layoutUser: String? { actor }
+
+    /// The database, opened (and migrated if needed) on first use.
+    public func database() throws -> Database {
+        if let openedDatabase { return openedDatabase }
+        do {
+            let db = try Database(path: config.databasePath)
+            try Schema.migrate(db)
+            openedDatabase = db
+            return db
+        } catch {
+            throw PageFailure(
+                status: .serviceUnavailable, title: "Database unavailable",
+                message: "\(error). Check `database` in \(config.sourcePath).")
+        }
+    }
+
+    public var subscriptions: SubscriptionStore { get throws { SubscriptionStore(try database()) } }
+    public var catalog: Catalog { get throws { Catalog(try database()) } }
+
+    /// The subscription named by the route, or a 404 page.
+    func subscription(_ id: Int) throws -> Subscription {
+        guard let subscription = try subscriptions.find(id: id) else {
+            throw PageFailure.notFound("There is no webhook with id \(id). It may have been deleted.")
+        }
+        return subscription
+    }
+
+    /// What sends webhooks for this request. The dispatcher hands every POST to a route that
+    /// sends to `hookline-send`, which provides it; anywhere else this is a wiring fault.
+    public func webhookSender() throws -> any WebhookSender {
+        guard let sender else {
+            throw PageFailure(
+                status: .internalError,
+                message: "This page sends webhooks, and this program cannot: it is served by \(Console.sendingProgram).")
+        }
+        return sender
     }
 }
 

@@ -1,4 +1,4 @@
 import HooklineConsole
 
-// Every console page; the pages that send webhooks are served by hookline-send.
+// Every console page. A POST that sends webhooks is handed to hookline-send (see Console.routes).
 Console.main()

@@ -1,4 +1,6 @@
-import HooklineSendPages
+import HooklineConsole
+import HooklineSender
 
-// The console pages that send webhooks (test send, resend); the only CGI that links libcurl.
-SendPages.main()
+// hookline-console hands POSTs that send webhooks (test send, resend) to this program, the
+// only CGI that links libcurl. It serves the same route table, with a sender.
+Console.main(sender: DispatchSender())

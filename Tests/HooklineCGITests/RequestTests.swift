@@ -129,7 +129,7 @@ func formPost(_ body: String, extra: [String: String] = [:]) -> [String: String]
     @Test func queryIsDecodedOnGet() throws {
         let env = ["REQUEST_METHOD": "get", "QUERY_STRING": "q=crm+sync&status=active"]
         let request = try Request(environment: env, readBody: RecordingReader("").read)
-        #expect(request.method == "GET")
+        #expect(request.method == .get)
         #expect(request.query["q"] == "crm sync")
         #expect(request.query["status"] == "active")
     }

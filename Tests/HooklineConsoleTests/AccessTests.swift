@@ -13,6 +13,30 @@ import Testing
         #expect(page.status == 404)
     }
 
+    @Test func trailingSlashRedirectsAGetAndRefusesOtherMethods() throws {
+        let fixture = try F()
+        let id = try fixture.create()
+        let get = try fixture.get("/\(id)/test/", query: "attempt=3")
+        #expect(get.status == 303)
+        #expect(get.location == "/webhooks/\(id)/test?attempt=3")
+        #expect(try fixture.get("/\(id)/edit//").location == "/webhooks/\(id)/edit")
+        #expect(try fixture.get("/nope/").status == 404)
+        #expect(try fixture.post("/\(id)/test/", [("event", "conversation.ended")]).status == 404)
+        #expect(try fixture.post("/\(id)/deliveries/1/resend/", []).status == 404)
+    }
+
+    @Test func routesThatSendNeedTheSender() throws {
+        let sending = Console.routes.filter(\.sends).map { $0.pattern.joined(separator: "/") }
+        #expect(sending == [":id/test", ":id/deliveries/:attempt/resend"])
+        // Reading the test page needs no sender; sending without one is a wiring fault, not a crash.
+        let fixture = try F()
+        let id = try fixture.create()
+        #expect(try fixture.get("/\(id)/test").status == 200)
+        let post = try fixture.post("/\(id)/test", [("event", "conversation.ended")])
+        #expect(post.status == 500)
+        #expect(post.html.contains("served by hookline-send"))
+    }
+
     @Test func unknownSubscriptionIs404() throws {
         let fixture = try F()
         let page = try fixture.get("/42/edit")

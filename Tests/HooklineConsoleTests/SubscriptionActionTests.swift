@@ -18,10 +18,13 @@ import Testing
         let deleted = try fixture.post("/\(id)/delete", [("version", "1")])
         #expect(deleted.status == 303)
         #expect(deleted.locationPath == "/webhooks/")
-        #expect(deleted.locationQuery["deleted"] == "Old & unused")
+        #expect(deleted.locationQuery["notice"] == "deleted")
         #expect(try fixture.store.find(id: id) == nil)
-        let inventory = try fixture.get("/", query: "deleted=Old+%26+unused")
-        #expect(inventory.html.contains("Deleted webhook"))
+        // The notice names the webhook as stored (from the audit log), never text from the query.
+        let inventory = try fixture.get("/", query: "notice=deleted&id=\(id)")
+        #expect(inventory.html.contains("Deleted webhook “Old &amp; unused”."))
+        let forged = try fixture.get("/", query: "notice=Your+account+is+locked&deleted=Call+us")
+        #expect(!forged.html.contains("account is locked") && !forged.html.contains("Call us"))
 
         #expect(try fixture.post("/\(id)/delete", [("version", "1")]).status == 404)
     }
@@ -40,7 +43,8 @@ import Testing
         let id = try fixture.create("Toggled")
         let off = try fixture.post("/\(id)/active", [("active", "0"), ("version", "1")])
         #expect(off.status == 303)
-        #expect(off.locationQuery["deactivated"] == "Toggled")
+        #expect(off.locationQuery["notice"] == "deactivated")
+        #expect(try fixture.get("/", query: "notice=deactivated&id=\(id)").html.contains("Deactivated webhook “Toggled”."))
         #expect(try fixture.store.find(id: id)?.status == .inactive)
         #expect(try fixture.get("/").html.contains(">Inactive<"))
 
@@ -74,10 +78,10 @@ import Testing
         #expect(new.hasPrefix("whsec_"))
         #expect(s.signingSecrets(now: Timestamp.now()) == [new, old])
 
-        let shown = try fixture.get("/\(id)", query: "secret=regenerated&reveal=\(reveal)")
+        let shown = try fixture.get("/\(id)", query: "notice=secret-regenerated&reveal=\(reveal)")
         #expect(shown.occurrences(of: new) == 1)
         #expect(!shown.html.contains(old))
-        let again = try fixture.get("/\(id)", query: "secret=regenerated&reveal=\(reveal)")
+        let again = try fixture.get("/\(id)", query: "notice=secret-regenerated&reveal=\(reveal)")
         #expect(!again.html.contains(new))
     }
 

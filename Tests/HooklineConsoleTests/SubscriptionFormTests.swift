@@ -23,7 +23,7 @@ import Testing
         let fixture = try F()
         let created = try fixture.post("/new", validCreateFields(name: "CRM sync") + [("agents", F.agentA.uuid)])
         #expect(created.status == 303)
-        #expect(created.locationQuery["created"] == "1")
+        #expect(created.locationQuery["notice"] == "created")
         let reveal = try #require(created.locationQuery["reveal"])
         let id = try #require(Int(created.locationPath.dropFirst("/webhooks/".count)))
 
@@ -36,13 +36,13 @@ import Testing
         #expect(secret.hasPrefix("whsec_"))
         #expect(secret.count == 50)
 
-        let first = try fixture.get("/\(id)", query: "created=1&reveal=\(reveal)")
+        let first = try fixture.get("/\(id)", query: "notice=created&reveal=\(reveal)")
         #expect(first.status == 200)
         #expect(first.header("Cache-Control") == "no-store")
         #expect(first.occurrences(of: secret) == 1)
-        #expect(first.html.contains("created"))
+        #expect(first.html.contains("Webhook “CRM sync” created."))
 
-        let reload = try fixture.get("/\(id)", query: "created=1&reveal=\(reveal)")
+        let reload = try fixture.get("/\(id)", query: "notice=created&reveal=\(reveal)")
         #expect(reload.status == 200)
         #expect(!reload.html.contains("whsec_"))
         #expect(reload.html.contains("already shown"))

@@ -3,19 +3,18 @@ import HooklineStore
 
 /// `GET /<id>/delete` asks, `POST /<id>/delete` deletes.
 enum DeletePage {
-    @Sendable static func handle(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
-        let subscription = try context.subscription(parameters.id)
-        guard context.request.method == "POST" else {
-            var values = SubscriptionPage.summary(subscription, context: context)
-            values["action"] = .text(context.link("/\(subscription.id)/delete"))
+    @Sendable static func handle(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
+        guard context.request.method == .post else {
+            var values = try PageValues.subscription(subscription, context: context)
+            values["action"] = .text(context.links.delete(subscription.id))
             values["version"] = .int(subscription.version)
-            values["cancel_link"] = .text(context.link("/\(subscription.id)"))
+            values["cancel_link"] = .text(context.links.subscription(subscription.id))
             return try context.page("delete", title: "Delete “\(subscription.name)”?", values)
         }
         let version = context.request.form["version"].flatMap(Int.init)
         let store = try context.subscriptions
         do {
-            try store.delete(id: subscription.id, expectedVersion: version, actor: context.actor!, now: context.now)
+            try store.delete(id: subscription.id, expectedVersion: version, actor: context.actor, now: context.now)
         } catch .conflict {
             throw PageFailure(
                 status: .conflict, title: "Changed meanwhile",
@@ -25,6 +24,6 @@ enum DeletePage {
         } catch .failed(let message) {
             throw PageFailure(status: .internalError, message: message)
         }
-        return .redirect(to: context.link("", query: FormData(pairs: [("deleted", subscription.name)])))
+        return .redirect(to: context.links.inventory(notice: .deleted, id: subscription.id))
     }
 }

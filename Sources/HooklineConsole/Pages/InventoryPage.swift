@@ -4,7 +4,7 @@ import HooklineTemplates
 
 /// `GET /`: the inventory table with bookmarkable filters, sorting and pages.
 enum InventoryPage {
-    @Sendable static func show(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
+    @Sendable static func show(_ context: PageContext) throws -> Response {
         let query = try parseQuery(context.request.query)
         let store = try context.subscriptions
         let page = try store.inventory(query)
@@ -20,21 +20,21 @@ enum InventoryPage {
             "empty_inventory": .bool(page.rows.isEmpty && !filtered && query.page == 1),
             "q": .text(query.text),
             "status_options": .list(
-                [option("", "Any status", query.status == nil)]
-                    + SubscriptionStatus.allCases.map { option($0.rawValue, $0.label, query.status == $0) }),
+                [PageValues.option("", "Any status", query.status == nil)]
+                    + SubscriptionStatus.allCases.map { PageValues.option($0.rawValue, $0.label, query.status == $0) }),
             "agent_options": .list(
-                [option("", "Any agent", query.agent == nil)] + agents.map { option($0.uuid, $0.name, query.agent == $0.uuid) }),
+                [PageValues.option("", "Any agent", query.agent == nil)] + agents.map { PageValues.option($0.uuid, $0.name, query.agent == $0.uuid) }),
             "event_options": .list(
-                [option("", "Any event", query.event == nil)] + events.map { option($0.name, $0.name, query.event == $0.name) }),
+                [PageValues.option("", "Any event", query.event == nil)] + events.map { PageValues.option($0.name, $0.name, query.event == $0.name) }),
             "sort": .text(query.sort.rawValue),
             "dir": .text(query.descending ? "desc" : "asc"),
-            "clear_filters": .text(context.link("")),
-            "new_link": .text(context.link("/new")),
+            "clear_filters": .text(context.links.inventory()),
+            "new_link": .text(context.links.new),
             "page": .int(query.page),
             "has_previous": .bool(query.page > 1),
             "has_next": .bool(page.hasNextPage),
-            "previous_link": .text(context.link("", query: encode(query, page: query.page - 1))),
-            "next_link": .text(context.link("", query: encode(query, page: query.page + 1))),
+            "previous_link": .text(context.links.inventory(encode(query, page: query.page - 1))),
+            "next_link": .text(context.links.inventory(encode(query, page: query.page + 1))),
             "first_row": .int((query.page - 1) * query.pageSize + 1),
             "last_row": .int((query.page - 1) * query.pageSize + page.rows.count),
         ]
@@ -44,19 +44,19 @@ enum InventoryPage {
             next.sort = key
             next.descending = current ? !query.descending : false
             next.page = 1
-            values["sort_\(key.rawValue)_link"] = .text(context.link("", query: encode(next, page: 1)))
+            values["sort_\(key.rawValue)_link"] = .text(context.links.inventory(encode(next, page: 1)))
             values["sort_\(key.rawValue)_aria"] = .text(current ? (query.descending ? "descending" : "ascending") : "none")
             values["sort_\(key.rawValue)_mark"] = .text(current ? (query.descending ? "▼" : "▲") : "")
         }
-        let notice = noticeText(context.request.query)
+        let notice = try noticeText(context)
         return try context.page("inventory", title: "Webhooks", notice: notice, values)
     }
 
     static func row(for row: InventoryRow, context: PageContext) -> TemplateValue {
         let s = row.subscription
         let enabled = s.active && s.disabledReason == nil
-        var values = SubscriptionPage.common(s, agentNames: row.agentNames, context: context)
-        values["toggle_action"] = .text(context.link("/\(s.id)/active"))
+        var values = PageValues.subscriptionRow(s, agentNames: row.agentNames, links: context.links)
+        values["toggle_action"] = .text(context.links.active(s.id))
         values["toggle_value"] = .text(enabled ? "0" : "1")
         values["toggle_label"] = .text(enabled ? "Deactivate" : "Activate")
         values["version"] = .int(s.version)
@@ -67,10 +67,6 @@ enum InventoryPage {
             values["last_delivery_time"] = .text(Timestamp.display(at))
         }
         return .dict(values)
-    }
-
-    static func option(_ value: String, _ label: String, _ selected: Bool) -> TemplateValue {
-        ["value": .text(value), "label": .text(label), "selected": .bool(selected)]
     }
 
     /// Reads `q`, `status`, `agent`, `event`, `sort`, `dir`, `page`; a value that makes no sense is a 400.
@@ -134,11 +130,19 @@ enum InventoryPage {
         return form
     }
 
-    /// The notice after a redirect (`?deleted=Name`, …).
-    static func noticeText(_ query: FormData) -> String? {
-        if let name = query["deleted"] { return "Deleted webhook “\(name)”." }
-        if let name = query["activated"] { return "Activated webhook “\(name)”." }
-        if let name = query["deactivated"] { return "Deactivated webhook “\(name)”." }
-        return nil
+    /// The notice after a redirect (`?notice=deleted&id=12`), naming the webhook as stored —
+    /// a deleted one by its audit entry.
+    static func noticeText(_ context: PageContext) throws -> String? {
+        let query = context.request.query
+        guard let notice = Notice(query: query) else { return nil }
+        var name: String? = nil
+        if let id = query["id"].flatMap(Int.init), id > 0 {
+            if notice == .deleted {
+                name = try AuditLog(try context.database()).recent(limit: 1, subscriptionID: id).first?.subscriptionName
+            } else {
+                name = try context.subscriptions.find(id: id)?.name
+            }
+        }
+        return notice.text(name: name)
     }
 }

@@ -5,11 +5,10 @@ import HooklineStore
 /// `POST /<id>/secret`: generate or regenerate the signing secret; `action=remove` clears it
 /// after a confirmation step.
 enum SecretAction {
-    @Sendable static func handle(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
-        let subscription = try context.subscription(parameters.id)
+    @Sendable static func handle(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
         let form = context.request.form
         guard form.count("action") <= 1 else {
-            throw PageFailure(status: .badRequest, title: "Bad request", message: "The field action was sent more than once.")
+            throw PageFailure.badRequest("The field action was sent more than once.")
         }
         let action = form["action"] ?? "regenerate"
         let store = try context.subscriptions
@@ -20,31 +19,29 @@ enum SecretAction {
             let token: String?
             do {
                 token = try store.replaceSecret(
-                    id: subscription.id, newSecret: secret, graceUntil: graceUntil, actor: context.actor!, now: context.now)
+                    id: subscription.id, newSecret: secret, graceUntil: graceUntil, actor: context.actor, now: context.now)
             } catch {
                 throw PageFailure(status: .internalError, message: "The secret could not be saved. Nothing was changed.")
             }
-            var query = FormData(pairs: [("secret", "regenerated")])
-            if let token { query.append("reveal", token) }
-            return .redirect(to: context.link("/\(subscription.id)", query: query))
+            return .redirect(to: context.links.subscription(subscription.id, notice: .secretRegenerated, reveal: token))
         case "remove":
             guard subscription.hasSecret else {
-                return .redirect(to: context.link("/\(subscription.id)"))
+                return .redirect(to: context.links.subscription(subscription.id))
             }
             guard form["confirm"] == "1" else {
-                var values = SubscriptionPage.summary(subscription, context: context)
-                values["action"] = .text(context.link("/\(subscription.id)/secret"))
-                values["cancel_link"] = .text(context.link("/\(subscription.id)/edit"))
+                var values = try PageValues.subscription(subscription, context: context)
+                values["action"] = .text(context.links.secret(subscription.id))
+                values["cancel_link"] = .text(context.links.edit(subscription.id))
                 return try context.page("secret_remove", title: "Remove the signing secret?", values)
             }
             do {
-                _ = try store.replaceSecret(id: subscription.id, newSecret: nil, graceUntil: nil, actor: context.actor!, now: context.now)
+                _ = try store.replaceSecret(id: subscription.id, newSecret: nil, graceUntil: nil, actor: context.actor, now: context.now)
             } catch {
                 throw PageFailure(status: .internalError, message: "The secret could not be removed. Nothing was changed.")
             }
-            return .redirect(to: context.link("/\(subscription.id)", query: FormData(pairs: [("secret", "removed")])))
+            return .redirect(to: context.links.subscription(subscription.id, notice: .secretRemoved))
         default:
-            throw PageFailure(status: .badRequest, title: "Bad request", message: "Unknown secret action “\(action.prefix(40))”. Use regenerate or remove.")
+            throw PageFailure.badRequest("Unknown secret action “\(action.prefix(40))”. Use regenerate or remove.")
         }
     }
 }

@@ -5,11 +5,11 @@ import HooklineTemplates
 
 /// `GET/POST /new` and `GET/POST /<id>/edit`.
 enum SubscriptionFormPage {
-    @Sendable static func create(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
+    @Sendable static func create(_ context: PageContext) throws -> Response {
         let catalog = try context.catalog
         let agents = try catalog.agents()
         let events = try catalog.eventTypes()
-        guard context.request.method == "POST" else {
+        guard context.request.method == .post else {
             var form = SubscriptionForm()
             form.eventTypes = context.request.query.all("events")  // e.g. /new?events=conversation.ended
             return try render(context, form: form, agents: agents, events: events, submission: Identifier.token())
@@ -23,23 +23,19 @@ enum SubscriptionFormPage {
         let store = try context.subscriptions
         // The same form submitted twice (double click, back + resubmit) creates one webhook.
         if let submission, let existing = try store.createdBy(token: submission) {
-            return .redirect(to: context.link("/\(existing)", query: FormData(pairs: [("created", "1")])))
+            return .redirect(to: context.links.subscription(existing, notice: .created))
         }
         let secret = form.generateSecret ? try SigningSecret.generate() : nil
-        let id = try store.create(form.draft, secret: secret, creationToken: submission, actor: context.actor!, now: context.now)
-        var query = FormData(pairs: [("created", "1")])
-        if let secret {
-            query.append("reveal", try store.createReveal(subscriptionID: id, secret: secret, now: context.now))
-        }
-        return .redirect(to: context.link("/\(id)", query: query))
+        let id = try store.create(form.draft, secret: secret, creationToken: submission, actor: context.actor, now: context.now)
+        let reveal = try secret.map { try store.createReveal(subscriptionID: id, secret: $0, now: context.now) }
+        return .redirect(to: context.links.subscription(id, notice: .created, reveal: reveal))
     }
 
-    @Sendable static func edit(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
-        let subscription = try context.subscription(parameters.id)
+    @Sendable static func edit(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
         let catalog = try context.catalog
         let agents = try catalog.agents()
         let events = try catalog.eventTypes()
-        guard context.request.method == "POST" else {
+        guard context.request.method == .post else {
             return try render(context, form: SubscriptionForm(subscription), agents: agents, events: events, editing: subscription)
         }
         var form = SubscriptionForm(posted: context.request.form, existing: subscription, agents: agents, events: events, config: context.config)
@@ -48,7 +44,7 @@ enum SubscriptionFormPage {
         }
         let store = try context.subscriptions
         do {
-            try store.update(id: subscription.id, with: form.draft, expectedVersion: version, actor: context.actor!, now: context.now)
+            try store.update(id: subscription.id, with: form.draft, expectedVersion: version, actor: context.actor, now: context.now)
         } catch .conflict(let current) {
             // Show what is stored now; the admin re-applies their change knowingly.
             var fresh = SubscriptionForm(current)
@@ -61,7 +57,7 @@ enum SubscriptionFormPage {
         } catch .failed(let message) {
             throw PageFailure(status: .internalError, message: message)
         }
-        return .redirect(to: context.link("/\(subscription.id)", query: FormData(pairs: [("saved", "1")])))
+        return .redirect(to: context.links.subscription(subscription.id, notice: .saved))
     }
 
     static func render(
@@ -70,18 +66,18 @@ enum SubscriptionFormPage {
     ) throws -> Response {
         var values = form.values(agents: agents, events: events, isEdit: editing != nil)
         values["submission"] = .text(submission ?? "")
-        values["cancel_link"] = .text(editing.map { context.link("/\($0.id)") } ?? context.link(""))
+        values["cancel_link"] = .text(editing.map { context.links.subscription($0.id) } ?? context.links.inventory())
         values["agents_admin_hint"] = .text("Agents are managed with `hookline agents add`.")
         if let editing {
-            values["action"] = .text(context.link("/\(editing.id)/edit"))
+            values["action"] = .text(context.links.edit(editing.id))
             values["id"] = .int(editing.id)
             values["secret_set"] = .bool(editing.hasSecret)
-            values["secret_action"] = .text(context.link("/\(editing.id)/secret"))
+            values["secret_action"] = .text(context.links.secret(editing.id))
             values["disabled_reason"] = .text(editing.disabledReason ?? "")
             values["grace_until"] = .text(graceText(editing, now: context.now))
-            values["delete_link"] = .text(context.link("/\(editing.id)/delete"))
+            values["delete_link"] = .text(context.links.delete(editing.id))
         } else {
-            values["action"] = .text(context.link("/new"))
+            values["action"] = .text(context.links.new)
         }
         let title = editing.map { "Edit “\($0.name)”" } ?? "Create a webhook"
         return try context.page("form", title: title, status: status, values)

@@ -3,17 +3,16 @@ import HooklineStore
 
 /// `POST /<id>/active` with `active=1|0`: the inventory row's Activate/Deactivate button.
 enum ToggleAction {
-    @Sendable static func handle(_ context: PageContext, _ parameters: RouteParameters) throws -> Response {
-        let subscription = try context.subscription(parameters.id)
+    @Sendable static func handle(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
         let form = context.request.form
         guard form.count("active") == 1, let value = form["active"], value == "1" || value == "0" else {
-            throw PageFailure(status: .badRequest, title: "Bad request", message: "Send active=1 to activate or active=0 to deactivate.")
+            throw PageFailure.badRequest("Send active=1 to activate or active=0 to deactivate.")
         }
         let version = form["version"].flatMap(Int.init)
         let store = try context.subscriptions
         do {
             try store.setActive(
-                id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor!, now: context.now)
+                id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)
         } catch .conflict {
             throw PageFailure(
                 status: .conflict, title: "Changed meanwhile",
@@ -23,6 +22,6 @@ enum ToggleAction {
         } catch .failed(let message) {
             throw PageFailure(status: .internalError, message: message)
         }
-        return .redirect(to: context.link("", query: FormData(pairs: [(value == "1" ? "activated" : "deactivated", subscription.name)])))
+        return .redirect(to: context.links.inventory(notice: value == "1" ? .activated : .deactivated, id: subscription.id))
     }
 }

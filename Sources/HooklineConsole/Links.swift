@@ -1,0 +1,49 @@
+import HooklineCGI
+
+/// Every address of the console, built by name below the mount (`/webhooks`), as cgit's
+/// `ui-shared.c` does: a page never spells out another page's path.
+public struct Links: Sendable {
+    /// The mount prefix without a trailing slash (`/webhooks`, or empty at the root).
+    public let mount: String
+
+    public init(mount: String) { self.mount = mount }
+
+    private func path(_ path: String, _ query: FormData = FormData()) -> String {
+        let base = mount + path
+        return query.pairs.isEmpty ? base : base + "?" + query.urlEncoded
+    }
+
+    /// The inventory, with filters, sort, page or a notice in the query.
+    public func inventory(_ query: FormData = FormData()) -> String { path("/", query) }
+    public func inventory(notice: Notice, id: Int) -> String {
+        inventory(FormData(pairs: [("notice", notice.rawValue), ("id", String(id))]))
+    }
+    public var new: String { path("/new") }
+    public var audit: String { path("/audit") }
+
+    /// What was saved; `reveal` unlocks the one-time secret.
+    public func subscription(_ id: Int, notice: Notice? = nil, reveal: String? = nil) -> String {
+        var query = FormData()
+        if let notice { query.append("notice", notice.rawValue) }
+        if let reveal { query.append("reveal", reveal) }
+        return path("/\(id)", query)
+    }
+    public func edit(_ id: Int) -> String { path("/\(id)/edit") }
+    public func delete(_ id: Int) -> String { path("/\(id)/delete") }
+    public func active(_ id: Int) -> String { path("/\(id)/active") }
+    public func secret(_ id: Int) -> String { path("/\(id)/secret") }
+    /// The test-send page; with `attempt`, showing that attempt's result.
+    public func test(_ id: Int, attempt: Int? = nil) -> String {
+        path("/\(id)/test", attempt.map { FormData(pairs: [("attempt", String($0))]) } ?? FormData())
+    }
+    public func deliveries(_ id: Int, page: Int = 1) -> String {
+        path("/\(id)/deliveries", page > 1 ? FormData(pairs: [("page", String(page))]) : FormData())
+    }
+    public func attempt(_ id: Int, _ attempt: Int, notice: Notice? = nil) -> String {
+        path("/\(id)/deliveries/\(attempt)", notice.map { FormData(pairs: [("notice", $0.rawValue)]) } ?? FormData())
+    }
+    public func resend(_ id: Int, _ attempt: Int) -> String { path("/\(id)/deliveries/\(attempt)/resend") }
+
+    /// A file of `Public/`, served by the web server under `<mount>/static/`.
+    public func asset(_ file: String) -> String { path("/static/" + file) }
+}

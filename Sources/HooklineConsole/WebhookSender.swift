@@ -1,0 +1,13 @@
+import HooklineStore
+
+/// Sends webhooks on behalf of a page. The console module cannot send (it links no libcurl);
+/// `hookline-send` passes an implementation to ``Console/main(sender:)``, and the dispatcher
+/// gives it only to POSTs of routes marked `sends`.
+public protocol WebhookSender: Sendable {
+    /// Sends a sample event of `eventType` to `subscription` now, records the attempt and
+    /// returns its id.
+    func sendTest(_ eventType: EventType, to subscription: Subscription, context: PageContext) throws -> Int
+    /// Sends `delivery` again now (same event id and body, new timestamp and signature),
+    /// records the attempt and returns its id.
+    func resend(_ delivery: Delivery, to subscription: Subscription, context: PageContext) throws -> Int
+}

@@ -1,0 +1,19 @@
+import HooklineConsole
+import HooklineDispatch
+import HooklineStore
+
+/// The console's ``WebhookSender`` in `hookline-send`: test sends and resends go through the
+/// same ``Dispatcher`` as the worker, so they are signed, sent and recorded alike.
+public struct DispatchSender: WebhookSender {
+    public init() {}
+
+    public func sendTest(_ eventType: EventType, to subscription: Subscription, context: PageContext) throws -> Int {
+        try Dispatcher(db: try context.database(), config: context.config)
+            .sendTest(subscription: subscription, eventType: eventType, now: context.now).attemptID
+    }
+
+    public func resend(_ delivery: Delivery, to subscription: Subscription, context: PageContext) throws -> Int {
+        try Dispatcher(db: try context.database(), config: context.config)
+            .resend(delivery, subscription: subscription, now: context.now).attemptID
+    }
+}
