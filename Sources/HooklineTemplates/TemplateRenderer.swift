@@ -86,6 +86,12 @@ struct TemplateRenderer {
                 output.append(contentsOf: text.utf8)
             }
         case .html(let markup):
+            // Markup, too, is printed unescaped only where the template says so.
+            guard !escaped else {
+                throw TemplateError(
+                    file: file, at: location,
+                    "'\(path.source)' is markup: print it with {{ raw \(path.source) }} so unescaped output stays grep-able")
+            }
             output.append(contentsOf: markup.utf8)
         case .int(let number):
             output.append(contentsOf: String(number).utf8)

@@ -14,7 +14,8 @@ public enum TemplateValue: Sendable, Equatable {
     case list([TemplateValue])
     /// Reached with dotted paths (`{{ a.b }}`); printing a dictionary is an error.
     case dict([String: TemplateValue])
-    /// Markup that is already safe and is printed as is, even by `{{ name }}`.
+    /// Markup that is already safe, printed as is by `{{ raw name }}`; `{{ name }}` refuses it
+    /// (a render error), so every unescaped output in a template is spelled `{{ raw`.
     ///
     /// Only markup produced by rendering a template belongs here (for example a page body
     /// inserted into the layout); get it from ``TemplateLibrary/renderHTML(_:_:)``.

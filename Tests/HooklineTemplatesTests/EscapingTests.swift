@@ -30,9 +30,12 @@ import Testing
         #expect(output == "<b>bold & bright</b>|&lt;b&gt;bold &amp; bright&lt;/b&gt;")
     }
 
-    @Test func htmlValuesAreInsertedAsIs() throws {
-        let output = try render(["page": "<main>{{ body }}</main>"], "page", ["body": .html("<p>Hi &amp; bye</p>")])
+    @Test func htmlValuesAreInsertedAsIsOnlyWithRaw() throws {
+        let output = try render(["page": "<main>{{ raw body }}</main>"], "page", ["body": .html("<p>Hi &amp; bye</p>")])
         #expect(output == "<main><p>Hi &amp; bye</p></main>")
+        #expect(throws: TemplateError.self) {
+            try render(["page": "<main>{{ body }}</main>"], "page", ["body": .html("<p>Hi</p>")])
+        }
     }
 
     @Test func printsNumbersAndBooleans() throws {

@@ -26,7 +26,7 @@ import Testing
     @Test func layoutPattern() throws {
         let directory = TemplateDirectory([
             "inventory": "<h1>{{ title }}</h1><p>{{ count }} subscriptions</p>",
-            "layout": "<!doctype html><title>{{ title }} · Hookline</title><main>{{ body }}</main>",
+            "layout": "<!doctype html><title>{{ title }} · Hookline</title><main>{{ raw body }}</main>",
         ])
         let library = directory.library()
         let body = try library.renderHTML("inventory", ["title": "Webhooks <beta>", "count": 2])
