@@ -1,8 +1,10 @@
 # Hookline — see README.md. Targets:
 #   make build     release binaries in .build/release (--static-swift-stdlib)
 #   make run       serve the console on http://127.0.0.1:$(PORT)/webhooks/ (nginx + fcgiwrap)
-#   make test      unit tests + e2e tests through nginx and Apache + browser tests
+#   make test      installs what the tests need, then lint + unit tests + e2e tests through
+#                  nginx and Apache + browser tests
 #   make unit      swift build + swift test only
+#   make lint      swift format lint (the toolchain's), configured by .swift-format
 #   make e2e       e2e tests only (needs `make build`); PYTEST_ARGS="-k nginx -x" to narrow
 #   make install   install to $(PREFIX) (as root; DESTDIR for staging)
 #   make screenshots  refresh the README's screenshots from the browser tests
@@ -20,8 +22,12 @@ PYTEST_ARGS  ?=
 RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV          = .venv
 DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
+# What `make test` needs on top: Apache, headless Chromium, Python venvs, Java for the HTML
+# validator, openssl for the test CA, htpasswd.
+TEST_PACKAGES = $(DEV_PACKAGES) build-essential apache2 apache2-utils chromium chromium-driver \
+                fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless
 
-.PHONY: all build run deps test unit e2e venv install bench screenshots clean
+.PHONY: all build run deps test-deps test lint unit e2e venv install bench screenshots clean
 
 all: build
 
@@ -34,7 +40,13 @@ deps:
 run: deps build
 	PORT=$(PORT) Deploy/dev-run.sh
 
-test: unit build e2e
+test-deps:
+	Deploy/ensure-packages.sh $(TEST_PACKAGES)
+
+test: test-deps lint unit build e2e
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 unit:
 	$(SWIFT) build

@@ -16,29 +16,33 @@ let package = Package(
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite"),
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
 
+        // What every module shares: the version, trimming, IP addresses and ranges, target URL rules.
+        .target(name: "HooklineCore"),
+
         // Leaf modules: no dependencies on each other.
-        .target(name: "HooklineCGI"),
-        .target(name: "HooklineTemplates"),
-        .target(name: "HooklineSigning"),
+        .target(name: "HooklineCGI", dependencies: ["HooklineCore"]),
+        .target(name: "HooklineTemplates", dependencies: ["HooklineCore"]),
+        .target(name: "HooklineSigning", dependencies: ["HooklineCore"]),
 
         // Persistence and configuration.
-        .target(name: "HooklineStore", dependencies: ["CSQLite", "HooklineSigning"]),
+        .target(name: "HooklineStore", dependencies: ["CSQLite", "HooklineCore", "HooklineSigning"]),
 
         // The only module that imports libcurl.
-        .target(name: "HooklineDelivery", dependencies: ["CCurl"]),
+        .target(name: "HooklineDelivery", dependencies: ["CCurl", "HooklineCore"]),
 
         // Builds, signs, sends and records deliveries: shared by test sends and the worker.
-        .target(name: "HooklineDispatch", dependencies: ["HooklineStore", "HooklineSigning", "HooklineDelivery"]),
+        .target(name: "HooklineDispatch", dependencies: ["HooklineCore", "HooklineStore", "HooklineSigning", "HooklineDelivery"]),
 
         // The console pages (no libcurl), and the sender hookline-send gives them for test sends and resends.
-        .target(name: "HooklineConsole", dependencies: ["HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning"]),
+        .target(name: "HooklineConsole", dependencies: ["HooklineCore", "HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning"]),
         .target(name: "HooklineSender", dependencies: ["HooklineConsole", "HooklineDispatch"]),
 
         // Thin executables.
         .executableTarget(name: "hookline-console", dependencies: ["HooklineConsole"]),
         .executableTarget(name: "hookline-send", dependencies: ["HooklineSender"]),
-        .executableTarget(name: "hookline", dependencies: ["HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
+        .executableTarget(name: "hookline", dependencies: ["HooklineCore", "HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
 
+        .testTarget(name: "HooklineCoreTests", dependencies: ["HooklineCore"]),
         .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI"]),
         .testTarget(name: "HooklineTemplatesTests", dependencies: ["HooklineTemplates"]),
         .testTarget(name: "HooklineSigningTests", dependencies: ["HooklineSigning"]),

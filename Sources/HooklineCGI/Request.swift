@@ -1,3 +1,4 @@
+import HooklineCore
 /// One CGI request, decoded from the environment and exactly `CONTENT_LENGTH` bytes of stdin.
 ///
 /// The environment and the body reader are injected so tests build requests directly.
@@ -55,7 +56,7 @@ public struct Request: Sendable {
             let body = readBody(length)
             guard body.count == length else { throw .truncatedBody }
             let type = (env["CONTENT_TYPE"] ?? "").lowercased()
-            let mediaType = type.split(separator: ";").first.map { $0.trimmingSpaces } ?? ""
+            let mediaType = type.split(separator: ";").first.map { $0.trimmingWhitespace } ?? ""
             guard mediaType == "application/x-www-form-urlencoded" else {
                 throw .unsupportedMediaType(mediaType.isEmpty ? "none" : mediaType)
             }
@@ -67,8 +68,8 @@ public struct Request: Sendable {
         for part in (env["HTTP_COOKIE"] ?? "").split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
             guard pair.count == 2 else { continue }
-            let name = pair[0].trimmingSpaces
-            if cookies[name] == nil { cookies[name] = pair[1].trimmingSpaces }
+            let name = pair[0].trimmingWhitespace
+            if cookies[name] == nil { cookies[name] = pair[1].trimmingWhitespace }
         }
 
         let user = env["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 }
@@ -133,14 +134,6 @@ public enum RequestError: Error, Sendable, Equatable {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and line breaks.
-    public var trimmingSpaces: String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return String(self[first...last])
-    }
-
     var replacingHyphens: String {
         String(map { $0 == "-" ? "_" : $0 })
     }

@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineCGI
 import HooklineSigning
 import HooklineStore
@@ -18,7 +19,6 @@ struct SubscriptionForm {
     var errors: [String: String] = [:]
 
     static let maximumNameLength = 200
-    static let maximumURLLength = 2048
 
     init() {}
 
@@ -123,7 +123,7 @@ struct SubscriptionForm {
             "all_agents": .bool(agentUUIDs.isEmpty),
             "has_agents": .bool(!agents.isEmpty),
             "name_max": .int(Self.maximumNameLength),
-            "url_max": .int(Self.maximumURLLength),
+            "url_max": .int(TargetURL.maximumLength),
         ]
         for (field, message) in errors { values["error_\(field)"] = .text(message) }
         let selectedAgents = Set(agentUUIDs)
@@ -180,62 +180,5 @@ struct EventPicker {
             "selected_count": .int(chosen),
             "total": .int(events.count),
         ]
-    }
-}
-
-/// Rules for a subscription's target URL (DESIGN §1).
-enum TargetURL {
-    /// Nil when acceptable, else the message shown next to the field.
-    static func problem(with url: String, allowHTTP: Bool) -> String? {
-        if url.isEmpty { return "Enter the HTTPS address that should receive deliveries." }
-        if url.utf8.count > SubscriptionForm.maximumURLLength {
-            return "The URL is \(url.utf8.count) characters; use at most \(SubscriptionForm.maximumURLLength)."
-        }
-        if url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0.value > 0x7E }) {
-            return "The URL contains spaces or characters that must be percent-encoded."
-        }
-        let lower = url.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = url.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            guard allowHTTP else {
-                return "Use an https:// URL. Plain http:// is only allowed where the configuration enables it (allow_http)."
-            }
-            rest = url.dropFirst(7)
-        } else {
-            return "Enter an absolute URL starting with https://, for example https://example.com/webhooks."
-        }
-        if url.contains("#") { return "Remove the #fragment: it is never sent to the receiver." }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" }
-        if authority.contains("@") {
-            return "Remove the user:password@ part. Credentials do not belong in the URL; use a signing secret."
-        }
-        var host = Substring(authority)
-        var port: Substring? = nil
-        if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return "The IPv6 address in the URL is missing its closing ]." }
-            let after = host[host.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { return "The URL's host is not valid." }
-                port = after.dropFirst()
-            }
-            host = host[host.index(after: host.startIndex)..<close]
-            if host.isEmpty || !host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) { return "The IPv6 address in the URL is not valid." }
-        } else {
-            if let colon = host.lastIndex(of: ":") {
-                port = host[host.index(after: colon)...]
-                host = host[..<colon]
-            }
-            if host.isEmpty { return "The URL has no host name." }
-            let valid = host.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }
-            if !valid || host.hasPrefix(".") || host.hasPrefix("-") || host.contains("..") {
-                return "“\(host)” is not a valid host name."
-            }
-        }
-        if let port {
-            guard let number = Int(port), number >= 1, number <= 65535 else { return "The port must be a number from 1 to 65535." }
-        }
-        return nil
     }
 }

@@ -1,3 +1,4 @@
+import HooklineCore
 /// Decides whether Hookline may connect to an address (DESIGN §5: no loopback, private,
 /// link-local, CGNAT, unique-local or other non-public targets unless allow-listed).
 ///

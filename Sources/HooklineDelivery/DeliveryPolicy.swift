@@ -1,3 +1,5 @@
+import HooklineCore
+
 /// How deliveries are made: timeouts, trust, which targets are allowed, and how much of a
 /// response is kept. Built from the config file by the caller.
 public struct DeliveryPolicy: Sendable {
@@ -20,7 +22,7 @@ public struct DeliveryPolicy: Sendable {
     public var responseDrainLimit: Int
 
     /// The `User-Agent` used when the caller does not set one.
-    public static let defaultUserAgent = "Hookline/0.1.0"
+    public static let defaultUserAgent = Hookline.userAgent
 
     /// Creates a policy; the defaults are the production values from DESIGN §3 and §5.
     public init(

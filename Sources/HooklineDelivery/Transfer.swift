@@ -1,4 +1,5 @@
 import CCurl
+import HooklineCore
 import Glibc
 
 /// One request on its way through curl: the checks before any network activity, the easy-handle
@@ -43,7 +44,8 @@ final class Transfer {
         let target: TargetURL
         switch TargetURL.parse(request.url, allowHTTP: policy.allowHTTP) {
         case .success(let parsed): target = parsed
-        case .failure(let failure): return .failure(failure)
+        case .failure(.unsupportedScheme(let scheme)): return .failure(.unsupportedScheme(scheme))
+        case .failure(let problem): return .failure(.invalidURL(problem.message))
         }
         let headerLines: [String]
         switch HeaderList.lines(for: request.headers, userAgent: policy.userAgent) {

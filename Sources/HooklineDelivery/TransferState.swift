@@ -1,5 +1,6 @@
 import CCurl
 import Glibc
+import HooklineCore
 
 /// Per-send state shared with curl's C callbacks through their userdata pointers.
 ///

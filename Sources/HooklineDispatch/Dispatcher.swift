@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineDelivery
 import HooklineSigning
 import HooklineStore
@@ -8,9 +9,6 @@ import Glibc
 
 /// Signs, sends and records deliveries: the one path shared by test sends, resends and the worker.
 public final class Dispatcher {
-    public static let version = "1.0"
-    public static let userAgent = "Hookline/\(version)"
-
     let db: Database
     let config: Configuration
     let client: DeliveryClient
@@ -19,11 +17,10 @@ public final class Dispatcher {
     public init(db: Database, config: Configuration) {
         self.db = db
         self.config = config
-        let allowed = config.allowedPrivateTargets.compactMap { IPRange(cidr: $0) }
         client = DeliveryClient(
             policy: DeliveryPolicy(
                 connectTimeout: config.connectTimeout, totalTimeout: config.timeout, caBundle: config.caBundle,
-                allowHTTP: config.allowHTTP, allowedPrivateRanges: allowed, userAgent: Self.userAgent, responseCap: 4096))
+                allowHTTP: config.allowHTTP, allowedPrivateRanges: config.allowedPrivateTargets, userAgent: Hookline.userAgent, responseCap: 4096))
     }
 
     /// The result of one attempt, for pages to show.
@@ -107,7 +104,7 @@ public final class Dispatcher {
         _ outcome: DeliveryOutcome, of request: OutgoingRequest, delivery: Delivery, subscription: Subscription, retry: Bool,
         now: Int
     ) throws -> Result {
-        let sentHeaders = [("Content-Type", "application/json"), ("User-Agent", Self.userAgent)] + request.headers.map { ($0.name, $0.value) }
+        let sentHeaders = [("Content-Type", "application/json"), ("User-Agent", Hookline.userAgent)] + request.headers.map { ($0.name, $0.value) }
         let record = AttemptRecord(
             url: request.url, requestHeaders: sentHeaders.map { (name: $0.0, value: $0.1) }, requestBody: delivery.body,
             statusCode: outcome.statusCode, latencyMilliseconds: outcome.latencyMilliseconds,

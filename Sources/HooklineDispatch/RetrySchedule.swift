@@ -1,3 +1,5 @@
+import HooklineCore
+
 /// When to try again after a failed attempt (DESIGN §3).
 public struct RetrySchedule: Sendable {
     /// Delays after the 1st, 2nd, … failure: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
@@ -15,16 +17,10 @@ public struct RetrySchedule: Sendable {
         guard failedAttempts >= 1, failedAttempts <= Self.ladder.count else { return nil }
         let base = Double(Self.ladder[failedAttempts - 1])
         let jittered = Int((base * (0.8 + 0.4 * random())).rounded())
-        if let statusCode, statusCode == 429 || statusCode == 503, let retryAfter, let seconds = Int(retryAfter.trimmingCharacters()), seconds >= 0 {
+        if let statusCode, statusCode == 429 || statusCode == 503, let retryAfter, let seconds = Int(retryAfter.trimmingWhitespace), seconds >= 0 {
             // Honour the receiver's wish, clamped to [the ladder's step, 24 h].
             return min(max(seconds, jittered), Self.maximumRetryAfter)
         }
         return max(1, jittered)
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters() -> String {
-        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }

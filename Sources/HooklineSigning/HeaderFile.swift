@@ -1,3 +1,4 @@
+import HooklineCore
 /// Parses a saved list of HTTP headers, such as `curl -D` output or a receiver's request log.
 ///
 /// One `Name: value` per line; LF or CRLF endings; leading status or request lines
@@ -18,12 +19,12 @@ enum HeaderFile {
             var line = Substring(String(decoding: rawLine, as: UTF8.self))
             if line.hasSuffix("\r") { line = line.dropLast() }
 
-            if ReceivedHeaders.trimmed(String(line)).isEmpty {
+            if line.trimmingWhitespace.isEmpty {
                 if headers.isEmpty { continue } else { break }
             }
             if headers.isEmpty && isStartLine(line) { continue }
             if line.first == " " || line.first == "\t", let last = headers.popLast() {
-                headers.append((last.0, last.1 + " " + ReceivedHeaders.trimmed(String(line))))
+                headers.append((last.0, last.1 + " " + line.trimmingWhitespace))
                 continue
             }
             guard let colon = line.firstIndex(of: ":") else {
@@ -33,7 +34,7 @@ enum HeaderFile {
             guard !name.isEmpty, !name.contains(" "), !name.contains("\t") else {
                 return .failure(Failure(message: "line \(lineNumber) is not a `Name: value` header"))
             }
-            headers.append((String(name), ReceivedHeaders.trimmed(String(line[line.index(after: colon)...]))))
+            headers.append((String(name), line[line.index(after: colon)...].trimmingWhitespace))
         }
         if headers.isEmpty {
             return .failure(Failure(message: "no headers found"))

@@ -1,9 +1,10 @@
+import HooklineCore
 /// Request headers as a receiver got them, looked up by case-insensitive name.
 struct ReceivedHeaders {
     private let entries: [(name: String, value: String)]
 
     init(_ headers: [(String, String)]) {
-        entries = headers.map { (Self.trimmed($0.0).lowercased(), $0.1) }
+        entries = headers.map { ($0.0.trimmingWhitespace.lowercased(), $0.1) }
     }
 
     func contains(_ name: String) -> Bool {
@@ -21,14 +22,5 @@ struct ReceivedHeaders {
     func all(_ name: String) -> [String] {
         let name = name.lowercased()
         return entries.filter { $0.name == name }.map(\.value)
-    }
-
-    /// `text` without leading and trailing spaces, tabs, CR and LF.
-    static func trimmed(_ text: String) -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let start = text.firstIndex(where: { !isBlank($0) }),
-            let end = text.lastIndex(where: { !isBlank($0) })
-        else { return "" }
-        return String(text[start...end])
     }
 }

@@ -1,3 +1,4 @@
+import HooklineCore
 /// Checks the signature of a received webhook, as a receiver (or `hookline verify`) would.
 ///
 /// The scheme is detected from the headers: `X-Webhook-Signature` means `hookline`; any of
@@ -58,7 +59,7 @@ public struct SignatureVerifier: Sendable {
 
     /// Parses a timestamp header value: decimal Unix seconds, surrounding whitespace allowed.
     static func parseTimestamp(_ value: String) -> Int? {
-        let digits = ReceivedHeaders.trimmed(value)
+        let digits = value.trimmingWhitespace
         guard !digits.isEmpty, digits.utf8.count <= 18,
             digits.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
         else { return nil }
@@ -84,7 +85,7 @@ public struct SignatureVerifier: Sendable {
             let candidates = headers.all(WebhookHeaders.signatureName)
                 .flatMap { $0.split(separator: ",") }
                 .compactMap { entry -> [UInt8]? in
-                    let entry = ReceivedHeaders.trimmed(String(entry))
+                    let entry = entry.trimmingWhitespace
                     guard entry.hasPrefix("sha256="),
                         let mac = Hex.decode(String(entry.dropFirst("sha256=".count))),
                         mac.count == SHA256.digestByteCount
@@ -103,7 +104,7 @@ public struct SignatureVerifier: Sendable {
             guard let key = SigningSecret.keyBytes(forStandardWebhooks: secret) else {
                 return .failure(.badSecret)
             }
-            let eventID = ReceivedHeaders.trimmed(headers.first(WebhookHeaders.standardIDName) ?? "")
+            let eventID = (headers.first(WebhookHeaders.standardIDName) ?? "").trimmingWhitespace
             guard !eventID.isEmpty else { return .failure(.malformedHeader(name: WebhookHeaders.standardIDName)) }
             guard let timestamp = Self.parseTimestamp(headers.first(timestampName) ?? "") else {
                 return .failure(.malformedHeader(name: timestampName))

@@ -1,4 +1,5 @@
 import Glibc
+import HooklineCore
 
 /// `hookline verify`: checks a received request's signature from saved headers and body.
 ///
@@ -52,7 +53,7 @@ public enum VerifyCommand {
         case .file(let path):
             switch FileContents.read(path: path) {
             case .failure(let failure): return (2, "error: secret file: \(failure.message)\n")
-            case .success(let bytes): secret = ReceivedHeaders.trimmed(String(decoding: bytes, as: UTF8.self))
+            case .success(let bytes): secret = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
             }
         }
 

@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineSigning
 
 /// An event type of the catalogue: `conversation.ended`, its group, what it means, a sample `data`.
@@ -198,14 +199,3 @@ public enum Identifier {
     }
 }
 
-extension StringProtocol {
-    /// The text without leading and trailing white space.
-    public var trimmingWhitespace: String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars[first...last])
-        return String(out)
-    }
-}

@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineSigning
 
 #if canImport(Glibc)
@@ -17,7 +18,7 @@ public struct Configuration: Sendable, Equatable {
     public var databasePath = "/var/lib/hookline/hookline.db"
     public var templatesDirectory = "/usr/share/hookline/templates"
     public var allowHTTP = false
-    public var allowedPrivateTargets: [String] = []
+    public var allowedPrivateTargets: [IPRange] = []
     public var caBundle: String? = nil
     public var connectTimeout: Double = 5
     public var timeout: Double = 15
@@ -77,9 +78,12 @@ public struct Configuration: Sendable, Equatable {
                 guard let b = Self.bool(value) else { throw fail("`allow_http` must be yes or no, not “\(value)”") }
                 config.allowHTTP = b
             case "allowed_private_targets":
-                let ranges = value.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
-                for range in ranges where !CIDRSyntax.isValid(range) {
-                    throw fail("“\(range)” in `allowed_private_targets` is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1/128)")
+                var ranges: [IPRange] = []
+                for text in value.split(whereSeparator: { $0 == "," || $0 == " " }) {
+                    guard let range = IPRange(cidr: String(text)) else {
+                        throw fail("“\(text)” in `allowed_private_targets` is not an IP address or CIDR range (e.g. 10.0.0.0/8, ::1/128)")
+                    }
+                    ranges.append(range)
                 }
                 config.allowedPrivateTargets = ranges
             case "ca_bundle":
@@ -136,20 +140,6 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
-    }
-}
-
-/// Syntax check for IP addresses and CIDR ranges in the config (the delivery module does the real matching).
-enum CIDRSyntax {
-    static func isValid(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let address = parts.first, !address.isEmpty else { return false }
-        let isV6 = address.contains(":")
-        if parts.count == 2 {
-            guard let bits = Int(parts[1]), bits >= 0, bits <= (isV6 ? 128 : 32) else { return false }
-        }
-        var buffer = [UInt8](repeating: 0, count: 16)
-        return inet_pton(isV6 ? AF_INET6 : AF_INET, String(address), &buffer) == 1
     }
 }
 

@@ -1,3 +1,4 @@
+import HooklineCore
 /// Reads and changes subscriptions. Every change is one transaction that also writes the audit
 /// log, and edits are checked against the version the admin saw.
 public struct SubscriptionStore {

@@ -1,3 +1,4 @@
+import HooklineCore
 /// Turns the bytes of one template file into a ``Template`` token tree.
 ///
 /// `{{` always opens a tag and the first `}}` after it closes it; a single `{` or `}` is text.
@@ -82,7 +83,7 @@ struct TemplateParser {
     // MARK: Tags
 
     private mutating func handleTag(_ rawContent: String, at location: SourceLocation) throws(TemplateError) {
-        let content = trimmed(rawContent)
+        let content = rawContent.trimmingWhitespace
         guard let first = content.utf8.first else {
             throw error(at: location, "empty tag {{}}")
         }
@@ -99,7 +100,7 @@ struct TemplateParser {
         case UInt8(ascii: "/"):
             try closeBlock(words(content.dropFirst()), at: location)
         case UInt8(ascii: ">"):
-            let name = trimmed(String(content.dropFirst()))
+            let name = content.dropFirst().trimmingWhitespace
             guard Self.isValidTemplateName(name) else {
                 throw error(at: location, "invalid partial name '\(name)' in {{\(content)}}")
             }
@@ -233,14 +234,6 @@ struct TemplateParser {
 
     private func error(at location: SourceLocation, _ message: String) -> TemplateError {
         TemplateError(file: fileName, at: location, message)
-    }
-
-    private func trimmed(_ text: String) -> String {
-        let bytes = text.utf8
-        guard let start = bytes.firstIndex(where: { !Self.isSpace($0) }),
-            let end = bytes.lastIndex(where: { !Self.isSpace($0) })
-        else { return "" }
-        return String(text[start...end])
     }
 
     private func words(_ text: Substring) -> [String] {

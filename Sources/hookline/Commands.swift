@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineSigning
 import HooklineStore
 

@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineDelivery
 import Testing
 

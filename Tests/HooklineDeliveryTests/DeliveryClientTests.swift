@@ -1,4 +1,5 @@
 import Foundation
+import HooklineCore
 import HooklineDelivery
 import Testing
 
@@ -406,5 +407,26 @@ struct DeliveryClientTests {
         #expect(client.send(injected).failure?.kind == "other")
         let badName = OutgoingRequest(url: "http://127.0.0.1:9/", headers: [(name: "X A", value: "1")], body: [])
         #expect(client.send(badName).failure?.kind == "other")
+    }
+}
+
+/// The console's form and the sender use the same `TargetURL`, so they agree on every URL: what
+/// the form accepts gets as far as the address check, what it refuses never reaches curl.
+@Suite struct TargetURLAgreementTests {
+    @Test(arguments: [
+        "https://127.0.0.1/hook", "https://127.0.0.1:8443/a?b=c", "https://[::1]/x", "https://[::ffff:127.0.0.1]:9/",
+        "https://127.0.0.1:0/", "https://127.0.0.1/#f", "https://u:p@127.0.0.1/", "https:///127.0.0.1",
+        "https://127.0.0.1 /", "ftp://127.0.0.1/", "http://127.0.0.1/", "https://[::1/", "127.0.0.1/hook",
+    ])
+    func formAndSenderAgree(_ url: String) {
+        let client = DeliveryClient(policy: DeliveryPolicy())
+        let outcome = client.send(OutgoingRequest(url: url, headers: [], body: []))
+        let formAccepts = TargetURL.problem(with: url, allowHTTP: false) == nil
+        if formAccepts {
+            #expect(outcome.failure?.kind == "blocked", "\(url): \(String(describing: outcome.failure))")
+        } else {
+            #expect(outcome.failure?.kind == "invalid_url", "\(url): \(String(describing: outcome.failure))")
+            #expect(outcome.latencyMilliseconds == 0)
+        }
     }
 }

@@ -31,7 +31,7 @@ import Testing
         #expect(config.databasePath == "/srv/hookline/data.db")
         #expect(config.templatesDirectory == "/usr/share/hookline/templates")
         #expect(config.allowHTTP)
-        #expect(config.allowedPrivateTargets == ["10.0.0.0/8", "127.0.0.1", "::1/128"])
+        #expect(config.allowedPrivateTargets.map(\.description) == ["10.0.0.0/8", "127.0.0.1/32", "::1/128"])
         #expect(config.caBundle == "/etc/ssl/certs/ca.pem")
         #expect(config.connectTimeout == 2.5)
         #expect(config.timeout == 30)

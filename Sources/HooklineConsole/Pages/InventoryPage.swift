@@ -1,4 +1,5 @@
 import HooklineCGI
+import HooklineCore
 import HooklineStore
 import HooklineTemplates
 

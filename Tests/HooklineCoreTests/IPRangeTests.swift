@@ -1,4 +1,4 @@
-import HooklineDelivery
+import HooklineCore
 import Testing
 
 @Suite("IPRange and IPAddress parsing")
