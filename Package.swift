@@ -5,7 +5,6 @@ import PackageDescription
 
 let package = Package(
     name: "Hookline",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "hookline-console", targets: ["hookline-console"]),
         .executable(name: "hookline-send", targets: ["hookline-send"]),

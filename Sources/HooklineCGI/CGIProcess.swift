@@ -96,9 +96,11 @@ public enum CGIProcess {
         let own = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let directory = own.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         let path = directory + "/" + name
-        let arguments = CommandLine.unsafeArgv
-        arguments[0] = strdup(path)
+        var arguments: [UnsafeMutablePointer<CChar>?] = [strdup(path)]
+        arguments += CommandLine.arguments.dropFirst().map { strdup($0) }
+        arguments.append(nil)
         execv(path, arguments)
+        for argument in arguments { free(argument) }
         return "cannot run \(path): \(String(cString: strerror(errno))). Install \(name) next to \(own) (make install does)"
     }
 

@@ -267,7 +267,11 @@ def test_install_into_destdir_lays_out_files(stage, session_root):
     assert "templates = /usr/share/hookline/templates" in text
     nginx = (dest / "etc/hookline/nginx.conf").read_text()
     assert "fastcgi_pass unix:/run/fcgiwrap.socket;" in nginx
-    assert "SCRIPT_FILENAME   /usr/lib/hookline/$hookline_cgi" in nginx
+    assert "SCRIPT_FILENAME   /usr/lib/hookline/hookline-console;" in nginx
+    apache = (dest / "etc/hookline/apache.conf").read_text()
+    for config in (nginx, apache):  # the one route table is the console's: no page is named here
+        directives = [line for line in config.splitlines() if not line.strip().startswith("#")]
+        assert not [line for line in directives if "hookline-send" in line or "resend" in line or "/test" in line]
     assert "alias /usr/share/hookline/public/;" in nginx
     assert "auth_basic_user_file /etc/hookline/htpasswd;" in nginx
     apache = (dest / "etc/hookline/apache.conf").read_text()
