@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "HooklineSigningTests", dependencies: ["HooklineSigning"]),
         .testTarget(name: "HooklineStoreTests", dependencies: ["HooklineStore"]),
         .testTarget(name: "HooklineDeliveryTests", dependencies: ["HooklineDelivery"]),
-        .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole"]),
+        .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole", "HooklineCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import HooklineCGI
+import HooklineCore
 import HooklineSigning
 import HooklineStore
 import HooklineTemplates
@@ -80,6 +81,7 @@ public class PageShell {
         layout["nav_inventory"] = .text(links.inventory())
         layout["nav_new"] = .text(links.new)
         layout["nav_audit"] = .text(links.audit)
+        layout["version"] = .text(Hookline.version)
         return .html(try templates.render("layout", layout), status: status)
     }
 

@@ -1,5 +1,6 @@
 import HooklineCGI
 import HooklineConsole
+import HooklineCore
 import HooklineStore
 import Testing
 
@@ -26,6 +27,7 @@ import Testing
         #expect(page.html.contains(">Active<"))
         #expect(page.html.contains(">Inactive<"))
         #expect(!page.html.contains("whsec_"))
+        #expect(page.html.contains("Hookline \(Hookline.version) ·"), "the footer names the version")
         for id in [scoped, everyone] {
             for action in ["edit", "delete", "test", "deliveries"] {
                 #expect(page.html.contains("href=\"/webhooks/\(id)/\(action)\""), "row \(id) lacks \(action) link")
