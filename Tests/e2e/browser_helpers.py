@@ -19,6 +19,8 @@ from selenium.common.exceptions import StaleElementReferenceException, WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from support import EVENTS
+
 #: Where the README's screenshots live (committed).
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
@@ -28,7 +30,7 @@ EXTRA_EVENTS = [
     {"name": "agent.deleted", "description": "An agent was deleted.", "sample_data": {}},
     {"name": "campaign.completed", "description": "An outbound campaign called every contact.", "sample_data": {}},
 ]
-CONVERSATION_EVENTS = ["conversation.started", "conversation.ended", "conversation.analysis.completed"]
+CONVERSATION_EVENTS = list(EVENTS)
 AGENT_EVENTS = ["agent.updated", "agent.deleted"]
 ALL_EVENTS = CONVERSATION_EVENTS + AGENT_EVENTS + ["campaign.completed"]
 
@@ -124,6 +126,16 @@ def event_box(driver, name: str):
 
 def agent_box(driver, uuid: str):
     return driver.find_element(By.CSS_SELECTOR, f'input[name="agents"][value="{uuid}"]')
+
+
+# --------------------------------------------------------------------------
+# The inventory (its rows are read from ``driver.page_source`` with support.inventory_table)
+
+
+def inventory_row_element(driver, name: str):
+    """The inventory row of the webhook named ``name``, to click its links and buttons."""
+    return driver.find_element(By.XPATH, f'//table[contains(@class,"inventory")]'
+                                         f'//tr[.//a[contains(@class,"row-name")][normalize-space(.)="{name}"]]')
 
 
 # --------------------------------------------------------------------------

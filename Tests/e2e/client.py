@@ -7,101 +7,30 @@
     assert r.status_code == 303
     inventory = c.follow(r)                  # GET the Location
 
-``submit`` GETs the form page, keeps the form's hidden inputs (``csrf_token``,
-``version`` …), overrides/extends them with ``data`` and POSTs to the form's
-action with a same-origin ``Origin`` header. ``post_form`` is the low-level
+``submit`` GETs the form page (``post_from`` uses a page already loaded),
+keeps the form's hidden inputs (``csrf_token``, ``version`` …),
+overrides/extends them with ``data`` and POSTs to the form's action with a
+same-origin ``Origin`` header. ``post_form`` is the low-level
 variant for forged or broken requests (no token, foreign Origin …).
 POST responses are never redirected automatically, so tests see the 303.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Iterable, Mapping, Sequence, Union
 from urllib.parse import urljoin, urlsplit
 
 import requests
 
+from dom import Form, forms
+
 FormData = Union[Mapping[str, object], Sequence[tuple[str, object]]]
-
-
-@dataclass
-class Form:
-    """A <form> as parsed from a page."""
-
-    action: str | None
-    method: str
-    #: (name, value) of every input/select/textarea that a browser would submit
-    #: by default: hidden and text inputs, checked boxes, selected options.
-    fields: list[tuple[str, str]] = field(default_factory=list)
-    #: (name, value) of hidden inputs only.
-    hidden: list[tuple[str, str]] = field(default_factory=list)
-
-    def value(self, name: str) -> str | None:
-        return next((v for n, v in self.fields if n == name), None)
-
-
-class _FormParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[Form] = []
-        self._form: Form | None = None
-        self._select: str | None = None
-        self._textarea: tuple[str, list[str]] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self._form = Form(a.get("action"), a.get("method", "get").lower())
-            self.forms.append(self._form)
-            return
-        form = self._form
-        if form is None or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            value = a.get("value", "")
-            if kind == "hidden":
-                form.hidden.append((name, value))
-                form.fields.append((name, value))
-            elif kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    form.fields.append((name, value or "on"))
-            elif kind not in ("submit", "button", "reset", "image", "file"):
-                form.fields.append((name, value))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            form.fields.append((self._select, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = (name, [])
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._textarea[1].append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea" and self._textarea and self._form:
-            self._form.fields.append((self._textarea[0], "".join(self._textarea[1])))
-            self._textarea = None
-
-
-def parse_forms(html: str) -> list[Form]:
-    parser = _FormParser()
-    parser.feed(html)
-    return parser.forms
 
 
 def csrf_token(html_or_response: Union[str, requests.Response]) -> str:
     """The value of the first hidden ``csrf_token`` input on the page."""
     html = html_or_response.text if isinstance(html_or_response, requests.Response) else html_or_response
-    for form in parse_forms(html):
+    for form in forms(html):
         for name, value in form.hidden:
             if name == "csrf_token":
                 return value
@@ -177,10 +106,10 @@ class Client(requests.Session):
     def form(self, path_or_response: Union[str, requests.Response], match: str | int | None = None) -> Form:
         """A form of a page: by index, by action substring, or the first POST form."""
         r = self.page(path_or_response) if isinstance(path_or_response, str) else path_or_response
-        forms = parse_forms(r.text)
+        found = forms(r.text)
         if isinstance(match, int):
-            return forms[match]
-        for f in forms:
+            return found[match]
+        for f in found:
             if match is None and f.method == "post":
                 return f
             if isinstance(match, str) and f.action and match in f.action:
@@ -189,13 +118,20 @@ class Client(requests.Session):
 
     def submit(self, path: str, data: FormData | None = None, *, form: str | int | None = None,
                keep: str = "hidden", **kwargs) -> requests.Response:
-        """Fill and POST a form found on the page at ``path``.
+        """Fill and POST a form found on the page at ``path`` (GETs the page first).
 
         ``keep="hidden"`` starts from the form's hidden inputs; ``"all"`` from
         everything a browser would submit (pre-filled values, checked boxes);
         fields named in ``data`` replace the page's values for that name.
         """
-        page = self.page(path)
+        return self.post_from(self.page(path), data, form=form, keep=keep, **kwargs)
+
+    def post_from(self, page: requests.Response, data: FormData | None = None, *, form: str | int | None = None,
+                  keep: str = "hidden", **kwargs) -> requests.Response:
+        """Like ``submit``, but with a form of an already loaded ``page``.
+
+        Used to replay what a user had on screen: a stale edit form, a second click.
+        """
         f = self.form(page, form)
         base = f.hidden if keep == "hidden" else f.fields
         pairs = _pairs(data)

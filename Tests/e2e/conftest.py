@@ -37,7 +37,13 @@ database::
 Other fixtures: ``db_snapshot`` (``snap = db_snapshot(); …;
 snap.assert_unchanged()``), ``browser`` (headless Chromium, session-wide;
 ``server.open(browser, "/new")``), ``artifacts_dir`` (screenshots etc.),
-``stage`` / ``server_pool`` (lower level, see servers.py).
+``receiver`` (a recording HTTP receiver, receivers.Receiver), ``tls_ca``
+(session-wide test CA + server certificate), ``https_receiver`` (HTTPS with
+that CA), ``stage`` / ``server_pool`` (lower level, see servers.py).
+
+Shared helpers (test data, console steps such as ``create`` and ``send_test``,
+page readers, signature checks) are in support.py; HTML is read with dom.py;
+browser steps are in browser_helpers.py.
 
 Environment knobs: HOOKLINE_E2E_SERVERS=nginx (only that kind),
 HOOKLINE_E2E_BIN_DIR=DIR (use binaries from DIR, no build; likewise
@@ -60,6 +66,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from browser_helpers import chrome  # noqa: E402
+from receivers import Receiver, make_test_ca  # noqa: E402
 from servers import BINARIES, KINDS, REPO, Hookline, ServerPool, Stage, new_session_root  # noqa: E402
 
 ARTIFACTS = REPO / ".e2e-artifacts"
@@ -182,3 +189,25 @@ def browser():
     driver = chrome()
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def receiver():
+    """A recording HTTP receiver on loopback (see receivers.py for its routes)."""
+    with Receiver() as r:
+        yield r
+
+
+@pytest.fixture(scope="session")
+def tls_ca():
+    """A test CA and a server certificate for 127.0.0.1/::1/localhost, removed at the end."""
+    certificates = make_test_ca()
+    yield certificates
+    certificates.remove()
+
+
+@pytest.fixture
+def https_receiver(tls_ca):
+    """Like ``receiver``, over HTTPS with a certificate from ``tls_ca``."""
+    with Receiver(tls=tls_ca) as r:
+        yield r

@@ -10,23 +10,8 @@ import json
 
 import pytest
 
-from helpers_forms import AGENTS, add_agents, create, dom, inventory_rows, page_text, post_from, valid_fields
-
-
-def entries(html: str) -> list[dict]:
-    """The audit entries shown on a page, newest first: actor, action, name, changes."""
-    out = []
-    for article in dom(html).find_all("article", cls="audit-entry"):
-        head = article.find("p")
-        text = head.text() if head else article.text()
-        actor = head.find("strong").text() if head and head.find("strong") else ""
-        changes = {}
-        for tr in article.find_all("tr"):
-            cells = [c.text() for c in tr.children if not isinstance(c, str) and c.tag == "td"]
-            if len(cells) == 3:
-                changes[cells[0]] = (cells[1], cells[2])
-        out.append({"actor": actor, "text": text, "changes": changes})
-    return out
+from dom import dom, page_text
+from support import AGENTS, add_agents, audit_entries, create, inventory_rows, valid_fields
 
 
 def with_action(items: list[dict], action: str) -> list[dict]:
@@ -38,7 +23,7 @@ def history(server):
     """alice creates, bob edits, alice deactivates, bob regenerates the secret, alice creates another."""
     add_agents(server)
     alice, bob = server.client("alice"), server.client("bob")
-    sid = create(alice, name="Ledger", url="https://ledger.example.com/h", events=["conversation.started"])
+    sid = create(alice, name="Ledger", url="https://ledger.example.com/h", events=["conversation.started"]).id
     r = bob.submit(f"/{sid}/edit", valid_fields(name="Ledger v2", url="https://ledger2.example.com/h",
                                                  events=["conversation.started", "conversation.ended"],
                                                  agents=[AGENTS["Support Line"]]))
@@ -46,14 +31,14 @@ def history(server):
     assert alice.submit("/", form=f"/{sid}/active").status_code == 303
     r = bob.submit(f"/{sid}/edit", form=f"/{sid}/secret")
     assert r.status_code == 303, r.text[:500]
-    other = create(alice, name="Unrelated")
+    other = create(alice, name="Unrelated").id
     return sid, other, alice, bob
 
 
 def test_audit_page_lists_changes_with_actor_and_values(server, history):
     sid, _, alice, _ = history
     page = alice.page("/audit")
-    items = entries(page.text)
+    items = audit_entries(page.text)
     assert len(items) == 5, [e["text"] for e in items]
 
     [created] = [e for e in with_action(items, "create") if "Ledger" in e["text"]]
@@ -84,18 +69,18 @@ def test_audit_page_lists_changes_with_actor_and_values(server, history):
 
 def test_subscription_page_shows_its_own_history(server, history):
     sid, other, alice, _ = history
-    items = entries(alice.page(f"/{sid}").text)
+    items = audit_entries(alice.page(f"/{sid}").text)
     assert [e["actor"] for e in items] == ["bob", "alice", "bob", "alice"]
     assert with_action(items, "create") and with_action(items, "update") and with_action(items, "deactivate")
     assert not any("Unrelated" in e["text"] for e in items)
-    assert len(entries(alice.page(f"/{other}").text)) == 1
+    assert len(audit_entries(alice.page(f"/{other}").text)) == 1
 
 
 def test_delete_is_audited_and_stays_visible(server, history):
     sid, _, alice, bob = history
     r = bob.submit(f"/{sid}/delete")
     assert r.status_code == 303
-    items = entries(alice.page("/audit").text)
+    items = audit_entries(alice.page("/audit").text)
     [deleted] = with_action(items, "delete")
     assert deleted["actor"] == "bob"
     assert "Ledger v2" in deleted["text"]
@@ -113,9 +98,9 @@ def test_no_secret_in_audit_page_or_table(server, history):
     page = bob.page(f"/{sid}/edit")
     forms = dom(page.text).find_all("form")
     [index] = [i for i, f in enumerate(forms) if f.find("input", name="action", value="remove")]
-    confirm = post_from(bob, page, form=index)
+    confirm = bob.post_from(page, form=index)
     assert confirm.status_code == 200 and "Remove" in page_text(confirm.text)
-    r = post_from(bob, confirm, form="/secret")
+    r = bob.post_from(confirm, form="/secret")
     assert r.status_code == 303, r.text[:500]
 
     table = json.dumps(server.sql("SELECT * FROM audit_log"))
@@ -134,7 +119,7 @@ def test_no_secret_in_audit_page_or_table(server, history):
 def test_anonymous_dev_changes_are_attributed(server):
     c = server.client(user=None)
     create(c, name="Dev")
-    [entry] = entries(c.page("/audit").text)
+    [entry] = audit_entries(c.page("/audit").text)
     assert entry["actor"] and entry["actor"] not in ("alice", "bob")
     assert "anonymous" in entry["actor"].lower()
 
@@ -144,5 +129,5 @@ def test_audit_entries_escape_names(server):
     create(c, name='<img src=x onerror=alert(1)> "A&B"')
     page = c.page("/audit")
     assert "<img src=x" not in page.text
-    assert any('<img src=x onerror=alert(1)> "A&B"' in e["text"] for e in entries(page.text))
+    assert any('<img src=x onerror=alert(1)> "A&B"' in e["text"] for e in audit_entries(page.text))
     assert inventory_rows(c)[0]["Name"] == '<img src=x onerror=alert(1)> "A&B"'

@@ -9,17 +9,15 @@ Every check reads the page as shown and the database as stored.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser_helpers import (AGENT_EVENTS, chrome, AGENTS, ALL_EVENTS, CONVERSATION_EVENTS, agent_box, axe_violations,
                              checked_events, click_and_wait_for_page, describe_violations, event_box, group_toggle,
-                             horizontal_overflow, picker_state, radio_groups_without_name, save_screenshot, seed_catalogue, wait)
-
-SECRET_PATTERN = re.compile(r"^whsec_[A-Za-z0-9+/]{43}=$")  # 32 bytes, standard padded base64
+                             horizontal_overflow, inventory_row_element, picker_state, radio_groups_without_name,
+                             save_screenshot, seed_catalogue, wait)
+from support import SECRET_RE, by_name, inventory_table, notice, stored, sub_id
 
 
 @pytest.fixture(scope="module")
@@ -37,26 +35,6 @@ def nojs_browser():
 
 def text(driver, css: str) -> str:
     return driver.find_element(By.CSS_SELECTOR, css).text.strip()
-
-
-def notice(driver) -> str:
-    found = driver.find_elements(By.CSS_SELECTOR, "p.notice")
-    return found[0].text.strip() if found else ""
-
-
-def inventory_rows(driver) -> dict[str, dict[str, str]]:
-    """Name → {column label → cell text} of the inventory table."""
-    rows = {}
-    for tr in driver.find_elements(By.CSS_SELECTOR, "table.inventory tbody tr"):
-        cells = {td.get_attribute("data-label"): td.text.strip()
-                 for td in tr.find_elements(By.CSS_SELECTOR, "td[data-label]")}
-        rows[cells["Name"]] = cells
-    return rows
-
-
-def inventory_row(driver, name: str):
-    return driver.find_element(
-        By.XPATH, f'//table[contains(@class,"inventory")]//tr[.//a[contains(@class,"row-name")][normalize-space(.)="{name}"]]')
 
 
 def fill(driver, field_id: str, value: str) -> None:
@@ -80,22 +58,6 @@ def post_and_wait(driver, button) -> None:
 
 def submit_form(driver) -> None:
     post_and_wait(driver, submit_button(driver))
-
-
-def stored_events(server, subscription_id: int) -> set[str]:
-    rows = server.sql(f"SELECT event_type FROM subscription_events WHERE subscription_id = {int(subscription_id)}")
-    return {r["event_type"] for r in rows}
-
-
-def stored_agents(server, subscription_id: int) -> set[str]:
-    rows = server.sql(f"SELECT agent_uuid FROM subscription_agents WHERE subscription_id = {int(subscription_id)}")
-    return {r["agent_uuid"] for r in rows}
-
-
-def subscription_id_from_url(url: str) -> int:
-    match = re.search(r"/webhooks/(\d+)(?:[/?]|$)", url)
-    assert match, f"not a subscription page: {url}"
-    return int(match.group(1))
 
 
 def only_subscription(server, driver=None) -> dict:
@@ -182,10 +144,10 @@ def test_picker_select_all_clear_all_groups_and_mixed_state(server, browser, art
     browser.find_element(By.CSS_SELECTOR, 'input[name="generate_secret"]').click()  # no secret this time
     submit_form(browser)
     sub = only_subscription(server, browser)
-    assert subscription_id_from_url(browser.current_url) == sub["id"]
-    assert stored_events(server, sub["id"]) == set(CONVERSATION_EVENTS) | {"agent.deleted"}
+    assert sub_id(browser.current_url) == sub["id"]
+    assert set(stored(server, sub["id"])["events"]) == set(CONVERSATION_EVENTS) | {"agent.deleted"}
     assert sub["event_count"] == 4 and sub["has_secret"] == 0
-    assert stored_agents(server, sub["id"]) == set()
+    assert set(stored(server, sub["id"])["agents"]) == set()
 
 
 def test_edit_form_shows_mixed_groups_on_load(server, browser):
@@ -194,7 +156,7 @@ def test_edit_form_shows_mixed_groups_on_load(server, browser):
         "name": "Partial", "url": "https://example.com/partial", "active": "1",
         "events": ["conversation.started", "agent.updated", "campaign.completed"]})
     assert r.status_code == 303, r.text[:500]
-    sid = subscription_id_from_url(r.headers["Location"])
+    sid = sub_id(r.headers["Location"])
 
     server.open(browser, f"/{sid}/edit")
     state = picker_state(browser)
@@ -214,8 +176,8 @@ def test_edit_form_shows_mixed_groups_on_load(server, browser):
     group_toggle(browser, "Agent").click()
     assert picker_state(browser)["groups"]["Agent"]["aria"] == "true"
     submit_form(browser)
-    assert "saved" in notice(browser), notice(browser)
-    assert stored_events(server, sid) == {"conversation.started", "campaign.completed", *AGENT_EVENTS}
+    assert "saved" in notice(browser.page_source), notice(browser.page_source)
+    assert set(stored(server, sid)["events"]) == {"conversation.started", "campaign.completed", *AGENT_EVENTS}
 
 
 # --------------------------------------------------------------------------
@@ -241,13 +203,13 @@ def test_form_works_without_javascript(server, nojs_browser):
     submit_form(driver)
 
     sub = only_subscription(server, driver)
-    assert subscription_id_from_url(driver.current_url) == sub["id"]
-    assert "created" in notice(driver), notice(driver)
-    assert stored_events(server, sub["id"]) == {"conversation.ended", "agent.updated"}
-    assert stored_agents(server, sub["id"]) == {AGENTS[1][0]}
+    assert sub_id(driver.current_url) == sub["id"]
+    assert "created" in notice(driver.page_source), notice(driver.page_source)
+    assert set(stored(server, sub["id"])["events"]) == {"conversation.ended", "agent.updated"}
+    assert set(stored(server, sub["id"])["agents"]) == {AGENTS[1][0]}
     assert sub["has_secret"] == 1, "generate_secret is checked by default"
     secret = driver.find_element(By.ID, "secret-value").get_attribute("value")
-    assert SECRET_PATTERN.match(secret), secret
+    assert SECRET_RE.fullmatch(secret), secret
 
     # The edit form of a partially selected group renders plain checkboxes with the right ones checked.
     server.open(driver, f"/{sub['id']}/edit")
@@ -283,12 +245,12 @@ def test_new_admin_flow(server, browser, artifacts_dir):
     submit_form(browser)
 
     # The one-time secret
-    sid = subscription_id_from_url(browser.current_url)
-    assert "created" in notice(browser)
+    sid = sub_id(browser.current_url)
+    assert "created" in notice(browser.page_source)
     reveal = browser.find_element(By.CSS_SELECTOR, ".secret-reveal")
     assert "only time" in reveal.text and "will not be shown again" in reveal.text, reveal.text
     secret = browser.find_element(By.ID, "secret-value").get_attribute("value")
-    assert SECRET_PATTERN.match(secret), secret
+    assert SECRET_RE.fullmatch(secret), secret
     copy = reveal.find_element(By.XPATH, ".//button[normalize-space(.)='Copy']")
     copy.click()
     wait(browser, 5).until(lambda d: text(d, "[data-copy-status]") == "Copied")
@@ -305,7 +267,7 @@ def test_new_admin_flow(server, browser, artifacts_dir):
     headers = [th.get_attribute("textContent").replace("▲", "").replace("▼", "").strip()
                for th in browser.find_elements(By.CSS_SELECTOR, "table.inventory thead th")]
     assert headers[:6] == ["Name", "Target URL", "Status", "Events", "Agents", "Secret"], headers
-    row = inventory_rows(browser)["CRM sync"]
+    row = by_name(inventory_table(browser.page_source).rows)["CRM sync"]
     assert row["Target URL"] == "https://crm.example.com/hooks/hookline"
     assert row["Status"].startswith("Active"), row
     assert row["Events"] == "3"
@@ -314,34 +276,35 @@ def test_new_admin_flow(server, browser, artifacts_dir):
     assert secret not in browser.page_source
 
     # Edit to All Agents
-    click_and_wait_for_page(browser, inventory_row(browser, "CRM sync").find_element(By.LINK_TEXT, "Edit"))
+    click_and_wait_for_page(browser, inventory_row_element(browser, "CRM sync").find_element(By.LINK_TEXT, "Edit"))
     assert browser.current_url == server.url(f"/{sid}/edit")
     assert text(browser, "[data-agent-summary]") == "Scope: 2 selected agents only"
     agent_box(browser, a1).click()
     agent_box(browser, a2).click()
     assert text(browser, "[data-agent-summary]") == "Scope: All Agents"
     submit_form(browser)
-    assert "saved" in notice(browser), notice(browser)
-    assert stored_agents(server, sid) == set()
+    assert "saved" in notice(browser.page_source), notice(browser.page_source)
+    assert set(stored(server, sid)["agents"]) == set()
     click_and_wait_for_page(browser, browser.find_element(By.CSS_SELECTOR, "header nav").find_element(By.LINK_TEXT, "Webhooks"))
-    row = inventory_rows(browser)["CRM sync"]
+    row = by_name(inventory_table(browser.page_source).rows)["CRM sync"]
     assert row["Agents"] == "All Agents" and row["Events"] == "3", row
 
     # Deactivate from the row
-    button = inventory_row(browser, "CRM sync").find_element(By.XPATH, ".//button[normalize-space(.)='Deactivate']")
+    row_element = inventory_row_element(browser, "CRM sync")
+    button = row_element.find_element(By.XPATH, ".//button[normalize-space(.)='Deactivate']")
     post_and_wait(browser, button)
-    assert "Deactivated" in notice(browser), notice(browser)
-    row = inventory_rows(browser)["CRM sync"]
+    assert "Deactivated" in notice(browser.page_source), notice(browser.page_source)
+    row = by_name(inventory_table(browser.page_source).rows)["CRM sync"]
     assert row["Status"].startswith("Inactive"), row
-    assert inventory_row(browser, "CRM sync").find_element(By.XPATH, ".//button[normalize-space(.)='Activate']")
+    assert inventory_row_element(browser, "CRM sync").find_element(By.XPATH, ".//button[normalize-space(.)='Activate']")
     assert only_subscription(server)["active"] == 0
 
     # Delete through the confirmation page
-    click_and_wait_for_page(browser, inventory_row(browser, "CRM sync").find_element(By.LINK_TEXT, "Delete"))
+    click_and_wait_for_page(browser, inventory_row_element(browser, "CRM sync").find_element(By.LINK_TEXT, "Delete"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Delete “CRM sync”?"
     assert len(server.sql("SELECT id FROM subscriptions")) == 1, "the confirmation page deleted already"
     post_and_wait(browser, browser.find_element(By.XPATH, "//button[normalize-space(.)='Delete webhook']"))
-    assert "Deleted webhook “CRM sync”" in notice(browser), notice(browser)
+    assert "Deleted webhook “CRM sync”" in notice(browser.page_source), notice(browser.page_source)
     assert not browser.find_elements(By.CSS_SELECTOR, "table.inventory")
     assert "No webhooks yet" in text(browser, ".empty-state")
     assert server.sql("SELECT id FROM subscriptions") == []
@@ -387,8 +350,8 @@ def test_validation_errors_keep_input(server, browser, artifacts_dir):
     event_box(browser, "conversation.ended").click()
     submit_form(browser)
     sub = only_subscription(server, browser)
-    assert sub["name"] == "Half done" and stored_events(server, sub["id"]) == {"conversation.ended"}
-    assert stored_agents(server, sub["id"]) == {AGENTS[2][0]}
+    assert sub["name"] == "Half done" and set(stored(server, sub["id"])["events"]) == {"conversation.ended"}
+    assert set(stored(server, sub["id"])["agents"]) == {AGENTS[2][0]}
 
 
 # --------------------------------------------------------------------------
@@ -417,7 +380,7 @@ def test_inventory_screenshot(server, browser, artifacts_dir):
     seed_catalogue(server)
     populate_inventory(server)
     server.open(browser, "/")
-    rows = inventory_rows(browser)
+    rows = by_name(inventory_table(browser.page_source).rows)
     assert set(rows) == {"CRM sync", "Analytics warehouse", "Support escalations", "Staging receiver"}
     assert rows["Staging receiver"]["Status"].startswith("Inactive")
     assert rows["Analytics warehouse"]["Agents"] == "All Agents" and rows["Analytics warehouse"]["Events"] == "6"

@@ -52,25 +52,25 @@ def test_missing_config_is_named(tmp_path: Path):
     assert b"nope.conf" in result.stderr and b"cannot" in result.stderr
 
 
+def init_with(config: Path, text: str) -> subprocess.CompletedProcess:
+    """``hookline init`` with ``text`` written to the config file ``config``."""
+    config.write_text(text)
+    return run("init", config=config)
+
+
 def test_malformed_config_names_file_and_line(tmp_path: Path):
-    path = tmp_path / "bad.conf"
-    path.write_text("database = x.db\n\ntimeout = soon\n")
-    result = run("init", config=path)
+    result = init_with(tmp_path / "bad.conf", "database = x.db\n\ntimeout = soon\n")
     assert result.returncode == 1
     assert b"bad.conf:3" in result.stderr and b"timeout" in result.stderr
 
 
 def test_unknown_key_is_refused(tmp_path: Path):
-    path = tmp_path / "typo.conf"
-    path.write_text("databse = x.db\n")
-    result = run("init", config=path)
+    result = init_with(tmp_path / "typo.conf", "databse = x.db\n")
     assert result.returncode == 1 and b"unknown setting `databse`" in result.stderr
 
 
 def test_database_directory_that_cannot_be_used(tmp_path: Path):
-    path = tmp_path / "hookline.conf"
-    path.write_text(f"database = {tmp_path}/missing-dir/hookline.db\n")
-    result = run("init", config=path)
+    result = init_with(tmp_path / "hookline.conf", f"database = {tmp_path}/missing-dir/hookline.db\n")
     assert result.returncode == 1
     assert b"missing-dir" in result.stderr and b"writable" in result.stderr
 

