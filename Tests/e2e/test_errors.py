@@ -158,7 +158,6 @@ def test_error_pages_lead_back_to_the_console(server, kind):
 # Near misses of real routes: a 404, a redirect or the page, never a server error
 
 
-@pytest.mark.xfail(strict=False, reason="routing fix lands in main")
 @pytest.mark.hookline_config(**LOCAL)
 @pytest.mark.parametrize("method,target", [
     pytest.param("GET", "/webhooks/{id}/test/", id="test-trailing-slash"),
