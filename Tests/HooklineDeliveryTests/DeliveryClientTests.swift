@@ -123,7 +123,7 @@ struct DeliveryClientTests {
         let outcome = post(receiver.url("/redirect"))
         #expect(outcome.statusCode == 301)
         #expect(outcome.failure == .redirect(status: 301, location: "https://example.com/new-endpoint"))
-        #expect(outcome.failure?.kind == "redirect")
+        #expect(outcome.failure?.kind == .redirect)
         #expect(
             outcome.failure?.message
                 == "The receiver answered 301 (redirect to https://example.com/new-endpoint). Hookline does not follow redirects; update the target URL."
@@ -139,7 +139,7 @@ struct DeliveryClientTests {
         #expect(gone.statusCode == 410)
         let error = post(receiver.url("/error"))
         #expect(error.failure == .httpStatus(500))
-        #expect(error.failure?.kind == "http_status")
+        #expect(error.failure?.kind == .httpStatus)
         #expect(error.failure?.message == "The receiver answered HTTP 500")
         #expect(error.responseExcerpt == #"{"error":"internal"}"#)
         #expect(error.retryAfter == nil)
@@ -262,7 +262,7 @@ struct DeliveryClientTests {
             "http://localhost:\(receiver.port)/ok", receiver.url("/ok/again"),
         ]
         let outcomes = DeliveryClient(policy: safePolicy).sendAll(urls.map { OutgoingRequest(url: $0, body: body) })
-        #expect(outcomes.map { $0.failure?.kind } == ["blocked", "blocked", "blocked", "blocked", "blocked"])
+        #expect(outcomes.map { $0.failure?.kind } == [DeliveryFailure.Kind?](repeating: .blockedAddress, count: 5))
         #expect(outcomes[1].failure == .blockedAddress("127.0.0.1 is a loopback address"))
         #expect(outcomes[1].remoteAddress == "127.0.0.1:\(receiver.port)")
         #expect(outcomes.allSatisfy { $0.latencyMilliseconds < 1000 })
@@ -296,7 +296,7 @@ struct DeliveryClientTests {
         #expect(viaName.succeeded, "\(String(describing: viaName.failure))")
 
         let untrusted = post(receiver.url("/ok"))
-        #expect(untrusted.failure?.kind == "tls")
+        #expect(untrusted.failure?.kind == .tls)
         #expect(untrusted.failure?.message.hasPrefix("TLS error: ") == true)
         #expect(untrusted.statusCode == nil)
         #expect(receiver.requests().count == 2)
@@ -308,14 +308,14 @@ struct DeliveryClientTests {
         let port = closedLoopbackPort()
         let outcome = post("http://127.0.0.1:\(port)/ok")
         #expect(outcome.failure == .connect("Connection refused by 127.0.0.1:\(port)"))
-        #expect(outcome.failure?.kind == "connect")
+        #expect(outcome.failure?.kind == .connect)
         #expect(outcome.remoteAddress == "127.0.0.1:\(port)")
     }
 
     @Test func unknownHostIsDNSFailure() {
         let outcome = post("https://nonexistent.invalid/hook")
         #expect(outcome.failure == .dns(host: "nonexistent.invalid"))
-        #expect(outcome.failure?.kind == "dns")
+        #expect(outcome.failure?.kind == .dns)
         #expect(outcome.remoteAddress == nil)
     }
 
@@ -327,7 +327,7 @@ struct DeliveryClientTests {
         let safePolicy = DeliveryPolicy(allowHTTP: true)
         let outcome = post(receiver.url("/ok"), policy: safePolicy)
         #expect(outcome.failure == .blockedAddress("127.0.0.1 is a loopback address"))
-        #expect(outcome.failure?.kind == "blocked")
+        #expect(outcome.failure?.kind == .blockedAddress)
         #expect(outcome.failure?.message.hasPrefix("Blocked: 127.0.0.1 is a loopback address. ") == true)
         #expect(outcome.statusCode == nil)
         #expect(outcome.remoteAddress == "127.0.0.1:\(receiver.port)")
@@ -372,7 +372,7 @@ struct DeliveryClientTests {
         let receiver = try ReceiverProcess()
         defer { receiver.stop() }
         let wrongRange = DeliveryPolicy(allowHTTP: true, allowedPrivateRanges: [IPRange(cidr: "10.0.0.0/8")!])
-        #expect(post(receiver.url("/ok"), policy: wrongRange).failure?.kind == "blocked")
+        #expect(post(receiver.url("/ok"), policy: wrongRange).failure?.kind == .blockedAddress)
         let rightRange = DeliveryPolicy(allowHTTP: true, allowedPrivateRanges: [IPRange(cidr: "127.0.0.1")!])
         #expect(post(receiver.url("/ok"), policy: rightRange).succeeded)
         #expect(receiver.connectionCount() == 1)
@@ -386,7 +386,7 @@ struct DeliveryClientTests {
         #expect(post("ftp://example.com/hook", policy: strict).failure == .unsupportedScheme("ftp"))
         #expect(post("file:///etc/passwd", policy: strict).failure == .unsupportedScheme("file"))
         #expect(post("gopher://example.com/", policy: loopbackPolicy).failure == .unsupportedScheme("gopher"))
-        #expect(post("ftp://example.com/hook", policy: strict).failure?.kind == "invalid_url")
+        #expect(post("ftp://example.com/hook", policy: strict).failure?.kind == .invalidURL)
     }
 
     @Test(arguments: [
@@ -395,7 +395,7 @@ struct DeliveryClientTests {
     ])
     func malformedURLIsInvalid(_ url: String) {
         let outcome = post(url, policy: DeliveryPolicy())
-        #expect(outcome.failure?.kind == "invalid_url", "\(url): \(String(describing: outcome.failure))")
+        #expect(outcome.failure?.kind == .invalidURL, "\(url): \(String(describing: outcome.failure))")
         #expect(outcome.latencyMilliseconds == 0)
     }
 
@@ -403,8 +403,8 @@ struct DeliveryClientTests {
         let client = DeliveryClient(policy: loopbackPolicy)
         let injected = OutgoingRequest(
             url: "http://127.0.0.1:9/", headers: [(name: "X-A", value: "1\r\nX-B: 2")], body: [])
-        #expect(client.send(injected).failure?.kind == "other")
+        #expect(client.send(injected).failure?.kind == .other)
         let badName = OutgoingRequest(url: "http://127.0.0.1:9/", headers: [(name: "X A", value: "1")], body: [])
-        #expect(client.send(badName).failure?.kind == "other")
+        #expect(client.send(badName).failure?.kind == .other)
     }
 }

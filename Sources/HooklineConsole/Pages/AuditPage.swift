@@ -14,10 +14,10 @@ enum AuditPage {
             "at": .text(Timestamp.display(entry.at)),
             "at_iso": .text(Timestamp.iso(entry.at)),
             "actor": .text(entry.actor),
-            "action": .text(entry.action.replacing("_", with: " ")),
+            "action": .text(entry.action.rawValue.replacing("_", with: " ")),
             "name": .text(entry.subscriptionName),
             "link": .text(entry.subscriptionID.map { context.link("/\($0)") } ?? ""),
-            "deleted": .bool(entry.action == "delete"),
+            "deleted": .bool(entry.action == .delete),
             "changes": .list(entry.changes.entries.map { change in
                 [
                     "field": .text(change.field),

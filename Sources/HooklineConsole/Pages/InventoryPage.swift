@@ -62,8 +62,8 @@ enum InventoryPage {
         values["version"] = .int(s.version)
         values["last_delivery"] = .bool(s.lastDeliveryAt != nil)
         if let at = s.lastDeliveryAt {
-            values["last_delivery_label"] = .text(DeliveryWording.outcomeLabel(s.lastDeliveryOutcome ?? "", status: s.lastDeliveryStatus))
-            values["last_delivery_class"] = .text(s.lastDeliveryOutcome == "success" ? "ok" : "failed")
+            values["last_delivery_label"] = .text(DeliveryWording.outcomeLabel(s.lastDeliveryOutcome, status: s.lastDeliveryStatus))
+            values["last_delivery_class"] = .text(s.lastDeliveryOutcome == .success ? "ok" : "failed")
             values["last_delivery_time"] = .text(Timestamp.display(at))
         }
         return .dict(values)

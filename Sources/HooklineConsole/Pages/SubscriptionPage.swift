@@ -38,7 +38,7 @@ enum SubscriptionPage {
         var values = common(s, agentNames: names, context: context)
         values["events"] = .list(s.eventTypes.map { .text($0) })
         values["event_count"] = .int(s.eventTypes.count)
-        values["scheme"] = .text(s.signatureScheme)
+        values["scheme"] = .text(s.signatureScheme.rawValue)
         values["created"] = .text(Timestamp.display(s.createdAt))
         values["updated"] = .text(Timestamp.display(s.updatedAt))
         values["secret_action"] = .text(context.link("/\(s.id)/secret"))
