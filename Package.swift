@@ -39,12 +39,19 @@ let package = Package(
         .executableTarget(name: "hookline-send", dependencies: ["HooklineSendPages"]),
         .executableTarget(name: "hookline", dependencies: ["HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
 
-        .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI"]),
-        .testTarget(name: "HooklineTemplatesTests", dependencies: ["HooklineTemplates"]),
-        .testTarget(name: "HooklineSigningTests", dependencies: ["HooklineSigning"]),
-        .testTarget(name: "HooklineStoreTests", dependencies: ["HooklineStore"]),
-        .testTarget(name: "HooklineDeliveryTests", dependencies: ["HooklineDelivery"]),
-        .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole"]),
+        // What every test target shares: temporary directories, store fixtures, the local receiver.
+        .target(
+            name: "HooklineTestSupport", dependencies: ["HooklineStore", "HooklineSigning"], path: "Tests/HooklineTestSupport"),
+
+        .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineTemplatesTests", dependencies: ["HooklineTemplates", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineSigningTests", dependencies: ["HooklineSigning", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineStoreTests", dependencies: ["HooklineStore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineDeliveryTests", dependencies: ["HooklineDelivery", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineDispatchTests", dependencies: ["HooklineDispatch", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole", "HooklineTestSupport"]),
+        // Runs the built `hookline` binary (found next to the test bundle).
+        .testTarget(name: "HooklineCLITests", dependencies: ["HooklineStore", "HooklineTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

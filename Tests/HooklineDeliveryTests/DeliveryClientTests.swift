@@ -1,5 +1,6 @@
 import Foundation
 import HooklineDelivery
+import HooklineTestSupport
 import Testing
 
 /// Sends to real receivers (`e2e/receivers.py`) on 127.0.0.1. Loopback is allow-listed in
