@@ -41,13 +41,20 @@ let package = Package(
         .executableTarget(name: "hookline-send", dependencies: ["HooklineSender"]),
         .executableTarget(name: "hookline", dependencies: ["HooklineCore", "HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
 
-        .testTarget(name: "HooklineCoreTests", dependencies: ["HooklineCore"]),
-        .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI"]),
-        .testTarget(name: "HooklineTemplatesTests", dependencies: ["HooklineTemplates"]),
-        .testTarget(name: "HooklineSigningTests", dependencies: ["HooklineSigning"]),
-        .testTarget(name: "HooklineStoreTests", dependencies: ["HooklineStore"]),
-        .testTarget(name: "HooklineDeliveryTests", dependencies: ["HooklineDelivery"]),
-        .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole", "HooklineCore"]),
+        // What every test target shares: temporary directories, store fixtures, the local receiver.
+        .target(
+            name: "HooklineTestSupport", dependencies: ["HooklineStore", "HooklineSigning"], path: "Tests/HooklineTestSupport"),
+
+        .testTarget(name: "HooklineCoreTests", dependencies: ["HooklineCore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineTemplatesTests", dependencies: ["HooklineTemplates", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineSigningTests", dependencies: ["HooklineSigning", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineStoreTests", dependencies: ["HooklineStore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineDeliveryTests", dependencies: ["HooklineDelivery", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineDispatchTests", dependencies: ["HooklineDispatch", "HooklineCore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole", "HooklineCore", "HooklineTestSupport"]),
+        // Runs the built `hookline` binary (found next to the test bundle).
+        .testTarget(name: "HooklineCLITests", dependencies: ["HooklineStore", "HooklineTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -121,7 +121,7 @@ public final class PageContext: PageShell {
     /// Who is acting, as recorded in the audit log.
     public let actor: String
     private let sender: (any WebhookSender)?
-    private var openedDatabase: Database?
+    private var openedStore: Store?
 
     init(shell: PageShell, actor: String, sender: (any WebhookSender)?) {
         self.actor = actor
@@ -131,27 +131,25 @@ public final class PageContext: PageShell {
 
     override var layoutUser: String? { actor }
 
-    /// The database, opened (and migrated if needed) on first use.
-    public func database() throws -> Database {
-        if let openedDatabase { return openedDatabase }
-        do {
-            let db = try Database(path: config.databasePath)
-            try Schema.migrate(db)
-            openedDatabase = db
-            return db
-        } catch {
-            throw PageFailure(
-                status: .serviceUnavailable, title: "Database unavailable",
-                message: "\(error). Check `database` in \(config.sourcePath).")
+    /// The store, opened (and the database migrated if needed) on first use.
+    public var store: Store {
+        get throws {
+            if let openedStore { return openedStore }
+            do {
+                let store = try Store.open(databasePath: config.databasePath)
+                openedStore = store
+                return store
+            } catch {
+                throw PageFailure(
+                    status: .serviceUnavailable, title: "Database unavailable",
+                    message: "\(error). Check `database` in \(config.sourcePath).")
+            }
         }
     }
 
-    public var subscriptions: SubscriptionStore { get throws { SubscriptionStore(try database()) } }
-    public var catalog: Catalog { get throws { Catalog(try database()) } }
-
     /// The subscription named by the route, or a 404 page.
     func subscription(_ id: Int) throws -> Subscription {
-        guard let subscription = try subscriptions.find(id: id) else {
+        guard let subscription = try store.subscriptions.find(id: id) else {
             throw PageFailure.notFound("There is no webhook with id \(id). It may have been deleted.")
         }
         return subscription

@@ -29,12 +29,12 @@ enum PageValues {
 
     /// The row values plus what the subscription's own pages add (events, scheme, times).
     static func subscription(_ s: Subscription, context: PageContext) throws -> [String: TemplateValue] {
-        let agents = try context.catalog.agents()
+        let agents = try context.store.catalog.agents()
         let names = s.agentUUIDs.map { uuid in agents.first { $0.uuid == uuid }?.name ?? uuid }.sorted()
         var values = subscriptionRow(s, agentNames: names, links: context.links)
         values["events"] = .list(s.eventTypes.map { .text($0) })
         values["event_count"] = .int(s.eventTypes.count)
-        values["scheme"] = .text(s.signatureScheme)
+        values["scheme"] = .text(s.signatureScheme.rawValue)
         values["created"] = .text(Timestamp.display(s.createdAt))
         values["updated"] = .text(Timestamp.display(s.updatedAt))
         values["secret_action"] = .text(context.links.secret(s.id))
@@ -73,10 +73,10 @@ enum PageValues {
             "at": .text(Timestamp.display(entry.at)),
             "at_iso": .text(Timestamp.iso(entry.at)),
             "actor": .text(entry.actor),
-            "action": .text(entry.action.replacing("_", with: " ")),
+            "action": .text(entry.action.rawValue.replacing("_", with: " ")),
             "name": .text(entry.subscriptionName),
             "link": .text(entry.subscriptionID.map { links.subscription($0) } ?? ""),
-            "deleted": .bool(entry.action == "delete"),
+            "deleted": .bool(entry.action == .delete),
             "changes": .list(entry.changes.entries.map { change in
                 [
                     "field": .text(change.field),

@@ -27,7 +27,7 @@ struct SubscriptionForm {
         name = subscription.name
         url = subscription.url
         active = subscription.active && subscription.disabledReason == nil
-        signatureScheme = subscription.signatureScheme
+        signatureScheme = subscription.signatureScheme.rawValue
         eventTypes = subscription.eventTypes
         agentUUIDs = subscription.agentUUIDs
         version = subscription.version
@@ -53,7 +53,7 @@ struct SubscriptionForm {
                 errors["signature_scheme"] = "Choose Hookline or Standard Webhooks."
             }
         } else {
-            signatureScheme = existing?.signatureScheme ?? SignatureScheme.hookline.rawValue
+            signatureScheme = (existing?.signatureScheme ?? .hookline).rawValue
         }
         if existing == nil {
             let generate = single("generate_secret")
@@ -105,7 +105,7 @@ struct SubscriptionForm {
 
     var draft: SubscriptionDraft {
         SubscriptionDraft(
-            name: name, url: url, active: active, signatureScheme: signatureScheme, eventTypes: eventTypes,
+            name: name, url: url, active: active, signatureScheme: SignatureScheme(rawValue: signatureScheme) ?? .hookline, eventTypes: eventTypes,
             agentUUIDs: agentUUIDs)
     }
 

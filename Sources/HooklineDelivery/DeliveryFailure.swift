@@ -23,19 +23,24 @@ public enum DeliveryFailure: Error, Sendable, Equatable {
     /// Anything else; the value is the detail.
     case other(String)
 
-    /// A short stable key stored in the database: `dns`, `connect`, `tls`, `timeout`,
-    /// `blocked`, `redirect`, `http_status`, `invalid_url` or `other`.
-    public var kind: String {
+    /// The class of failure, for logs and retries: several cases share one kind (an invalid URL
+    /// and a refused scheme are both ``Kind/invalidURL``).
+    public enum Kind: Sendable, Equatable, CaseIterable {
+        case invalidURL, dns, connect, tls, timeout, blockedAddress, redirect, httpStatus, other
+    }
+
+    /// The class of this failure.
+    public var kind: Kind {
         switch self {
-        case .invalidURL, .unsupportedScheme: "invalid_url"
-        case .dns: "dns"
-        case .connect: "connect"
-        case .tls: "tls"
-        case .timeout: "timeout"
-        case .blockedAddress: "blocked"
-        case .redirect: "redirect"
-        case .httpStatus: "http_status"
-        case .other: "other"
+        case .invalidURL, .unsupportedScheme: .invalidURL
+        case .dns: .dns
+        case .connect: .connect
+        case .tls: .tls
+        case .timeout: .timeout
+        case .blockedAddress: .blockedAddress
+        case .redirect: .redirect
+        case .httpStatus: .httpStatus
+        case .other: .other
         }
     }
 

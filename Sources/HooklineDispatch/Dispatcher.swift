@@ -9,18 +9,34 @@ import Glibc
 
 /// Signs, sends and records deliveries: the one path shared by test sends, resends and the worker.
 public final class Dispatcher {
-    let db: Database
+    let store: Store
     let config: Configuration
     let client: DeliveryClient
     let schedule = RetrySchedule()
+    /// Unix seconds now; the worker's clock for signing timestamps and scheduling.
+    let clock: () -> Int
+    /// A value in 0..<1 for the retry ladder's ±20 % jitter.
+    let random: () -> Double
 
-    public init(db: Database, config: Configuration) {
-        self.db = db
+    /// A dispatcher over `store`. `clock` and `random` default to the system clock and the
+    /// standard generator; tests pass their own to control time and jitter.
+    public init(
+        store: Store, config: Configuration, clock: @escaping () -> Int = { Timestamp.now() },
+        random: @escaping () -> Double = { Double.random(in: 0..<1) }
+    ) {
+        self.store = store
         self.config = config
+        self.clock = clock
+        self.random = random
         client = DeliveryClient(
             policy: DeliveryPolicy(
                 connectTimeout: config.connectTimeout, totalTimeout: config.timeout, caBundle: config.caBundle,
                 allowHTTP: config.allowHTTP, allowedPrivateRanges: config.allowedPrivateTargets, userAgent: Hookline.userAgent, responseCap: 4096))
+    }
+
+    /// A dispatcher over the SQLite store on `db`, with the system clock.
+    public convenience init(db: Database, config: Configuration) {
+        self.init(store: Store(db), config: config)
     }
 
     /// The result of one attempt, for pages to show.
@@ -33,17 +49,19 @@ public final class Dispatcher {
 
     /// Sends a test event of `eventType` to `subscription` right away (active or not) and records it.
     public func sendTest(subscription: Subscription, eventType: EventType, now: Int) throws -> Result {
-        let catalog = Catalog(db)
+        let catalog = store.catalog
         let agents = try catalog.agents()
         let agent = subscription.agentUUIDs.compactMap { uuid in agents.first { $0.uuid == uuid } }.first ?? agents.first
         let eventID = Identifier.uuid()
         let body = Envelope.build(
             eventID: eventID, eventType: eventType.name, createdMicroseconds: Timestamp.nowMicroseconds(),
             organization: try catalog.organization(), data: Envelope.sampleData(for: eventType, agent: agent))
-        let log = DeliveryLog(db)
+        let log = store.deliveries
         let deliveryID = try log.createDelivery(
             subscriptionID: subscription.id, eventID: eventID, eventType: eventType.name, body: body, isTest: true, due: nil, now: now)
-        let delivery = try log.delivery(id: deliveryID)!
+        guard let delivery = try log.delivery(id: deliveryID) else {
+            throw StoreError("the test delivery \(deliveryID) vanished right after it was created; try again")
+        }
         return try attempt(delivery, subscription: subscription, retry: false, now: now)
     }
 
@@ -52,8 +70,9 @@ public final class Dispatcher {
         try attempt(delivery, subscription: subscription, retry: false, now: now)
     }
 
-    /// One signed attempt, recorded. With `retry`, a failure schedules the next attempt on the
-    /// ladder, 410 Gone disables the subscription, and so does failing for five days.
+    /// One signed attempt, recorded. With `retry` (the worker), a failure schedules the next
+    /// attempt on the ladder, 410 Gone disables the subscription, and so does failing for five
+    /// days; only then does the attempt count towards the subscription's failing streak.
     @discardableResult
     public func attempt(_ delivery: Delivery, subscription: Subscription, retry: Bool, now: Int) throws -> Result {
         let request = sign(delivery, subscription: subscription)
@@ -65,22 +84,22 @@ public final class Dispatcher {
     /// other), and records each as ``attempt(_:subscription:retry:now:)`` does. Deliveries of
     /// inactive or disabled subscriptions are cancelled instead. Returns how many attempts were made.
     public func runDue(now: Int, limit: Int = 100) throws -> Int {
-        let log = DeliveryLog(db)
-        let store = SubscriptionStore(db)
+        let log = store.deliveries
+        let subscriptions = store.subscriptions
         var batch: [(delivery: Delivery, subscription: Subscription, request: OutgoingRequest, now: Int)] = []
         for delivery in try log.due(now: now, limit: limit) {
-            guard let subscription = try store.find(id: delivery.subscriptionID) else { continue }
+            guard let subscription = try subscriptions.find(id: delivery.subscriptionID) else { continue }
             guard subscription.active, subscription.disabledReason == nil else {
-                try db.run("UPDATE deliveries SET state = 'cancelled', next_attempt_at = NULL WHERE id = ?", [.of(delivery.id)])
+                try log.cancel(deliveryID: delivery.id)
                 continue
             }
-            batch.append((delivery, subscription, sign(delivery, subscription: subscription), Timestamp.now()))
+            batch.append((delivery, subscription, sign(delivery, subscription: subscription), clock()))
         }
         let outcomes = client.sendAll(batch.map(\.request))
         for (item, outcome) in zip(batch, outcomes) {
             // Re-read: an earlier record in this batch may have changed its failing streak, and a
             // subscription deleted meanwhile took its deliveries with it (nothing to record).
-            guard let subscription = try store.find(id: item.subscription.id) else { continue }
+            guard let subscription = try subscriptions.find(id: item.subscription.id) else { continue }
             _ = try record(outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, now: item.now)
         }
         return batch.count
@@ -89,11 +108,10 @@ public final class Dispatcher {
     /// The signed request for one attempt of `delivery`: same event id and body, a fresh
     /// timestamp and signature.
     private func sign(_ delivery: Delivery, subscription: Subscription) -> OutgoingRequest {
-        let timestamp = Timestamp.now()
+        let timestamp = clock()
         let body = Array(delivery.body.utf8)
-        let scheme = SignatureScheme(rawValue: subscription.signatureScheme) ?? .hookline
         let headers = WebhookHeaders.build(
-            scheme: scheme, secrets: subscription.signingSecrets(now: timestamp), eventID: delivery.eventID,
+            scheme: subscription.signatureScheme, secrets: subscription.signingSecrets(now: timestamp), eventID: delivery.eventID,
             eventType: delivery.eventType, timestamp: timestamp, body: body)
         return OutgoingRequest(url: subscription.url, headers: headers, body: body)
     }
@@ -108,10 +126,10 @@ public final class Dispatcher {
         let record = AttemptRecord(
             url: request.url, requestHeaders: sentHeaders.map { (name: $0.0, value: $0.1) }, requestBody: delivery.body,
             statusCode: outcome.statusCode, latencyMilliseconds: outcome.latencyMilliseconds,
-            outcome: outcome.failure?.kind ?? "success", message: outcome.failure?.message ?? "",
+            outcome: AttemptOutcome(outcome.failure), message: outcome.failure?.message ?? "",
             responseExcerpt: outcome.responseExcerpt)
 
-        let log = DeliveryLog(db)
+        let log = store.deliveries
         var nextAttempt: Int? = nil
         var disableReason: String? = nil
         if retry, let failure = outcome.failure {
@@ -121,14 +139,14 @@ public final class Dispatcher {
                 disableReason = "deliveries failed continuously for 5 days (last: \(failure.message))"
             } else if let delay = schedule.delay(
                 afterFailures: delivery.attempts + 1, retryAfter: outcome.retryAfter, statusCode: outcome.statusCode,
-                random: { Double.random(in: 0..<1) })
+                random: random)
             {
                 nextAttempt = now + delay
             }
         }
         let attemptID = try log.record(
             record, deliveryID: delivery.id, subscriptionID: subscription.id, nextAttemptAt: nextAttempt,
-            giveUp: nextAttempt == nil, now: now)
+            giveUp: nextAttempt == nil, updatesFailingClock: retry, now: now)
         if let disableReason {
             try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now)
         }

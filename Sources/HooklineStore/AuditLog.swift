@@ -39,22 +39,22 @@ public struct AuditEntry: Sendable {
     public let id: Int
     public let at: Int
     public let actor: String
-    public let action: String
+    public let action: AuditAction
     public let subscriptionID: Int?
     public let subscriptionName: String
     public let changes: AuditChanges
 }
 
-/// The audit log of every change made through the console or the CLI.
-public struct AuditLog {
+/// The audit log of every change made through the console or the CLI, in SQLite.
+public struct AuditLog: AuditBackend {
     let db: Database
 
     public init(_ db: Database) { self.db = db }
 
-    public func record(actor: String, action: String, subscriptionID: Int?, name: String, changes: AuditChanges, now: Int) throws {
+    public func record(actor: String, action: AuditAction, subscriptionID: Int?, name: String, changes: AuditChanges, now: Int) throws {
         try db.run(
             "INSERT INTO audit_log (at, actor, action, subscription_id, subscription_name, changes) VALUES (?, ?, ?, ?, ?, ?)",
-            [.of(now), .text(actor), .text(action), .of(subscriptionID), .text(name), .text(changes.serialized)])
+            [.of(now), .text(actor), .of(action), .of(subscriptionID), .text(name), .text(changes.serialized)])
     }
 
     /// The newest entries first, optionally for one subscription.
@@ -69,10 +69,11 @@ public struct AuditLog {
                 "SELECT id, at, actor, action, subscription_id, subscription_name, changes FROM audit_log ORDER BY id DESC LIMIT ?",
                 [.of(limit)])
         }
-        return rows.map {
+        return try rows.map { row throws(StoreError) in
             AuditEntry(
-                id: $0.int(0), at: $0.int(1), actor: $0.text(2), action: $0.text(3), subscriptionID: $0.optionalInt(4),
-                subscriptionName: $0.text(5), changes: AuditChanges.parse($0.text(6)))
+                id: try row.int("id"), at: try row.int("at"), actor: try row.text("actor"),
+                action: try row.enumValue("action", as: AuditAction.self), subscriptionID: try row.optionalInt("subscription_id"),
+                subscriptionName: try row.text("subscription_name"), changes: AuditChanges.parse(try row.text("changes")))
         }
     }
 }

@@ -48,8 +48,8 @@ public struct Organization: Sendable, Equatable {
     public let name: String
 }
 
-/// Account data: the organization, agents and the event catalogue.
-public struct Catalog {
+/// Account data in SQLite: the organization, agents and the event catalogue.
+public struct Catalog: CatalogBackend {
     let db: Database
 
     public init(_ db: Database) { self.db = db }
@@ -90,8 +90,10 @@ public struct Catalog {
     // MARK: Organization
 
     public func organization() throws -> Organization {
-        let row = try db.query("SELECT uuid, name FROM organization WHERE id = 1").first
-        return Organization(uuid: row?.text(0) ?? "", name: row?.text(1) ?? "")
+        guard let row = try db.query("SELECT uuid, name FROM organization WHERE id = 1").first else {
+            return Organization(uuid: "", name: "")
+        }
+        return Organization(uuid: try row.text("uuid"), name: try row.text("name"))
     }
 
     public func setOrganization(name: String, uuid: String?) throws {
@@ -103,15 +105,15 @@ public struct Catalog {
     // MARK: Agents
 
     public func agents() throws -> [Agent] {
-        try db.query("SELECT uuid, name FROM agents ORDER BY name COLLATE NOCASE, uuid").map {
-            Agent(uuid: $0.text(0), name: $0.text(1))
-        }
+        try db.query("SELECT uuid, name FROM agents ORDER BY name COLLATE NOCASE, uuid").map(Self.agent(from:))
     }
 
     public func agent(uuid: String) throws -> Agent? {
-        try db.query("SELECT uuid, name FROM agents WHERE uuid = ?", [.text(uuid)]).first.map {
-            Agent(uuid: $0.text(0), name: $0.text(1))
-        }
+        try db.query("SELECT uuid, name FROM agents WHERE uuid = ?", [.text(uuid)]).first.map(Self.agent(from:))
+    }
+
+    static func agent(from row: Row) throws(StoreError) -> Agent {
+        Agent(uuid: try row.text("uuid"), name: try row.text("name"))
     }
 
     /// Adds an agent or renames an existing one. Returns true when it was new.
@@ -127,18 +129,31 @@ public struct Catalog {
         return !existed
     }
 
-    // MARK: Event types
-
-    public func eventTypes() throws -> [EventType] {
-        try db.query("SELECT name, group_name, description, sample_data FROM event_types ORDER BY group_name, position, name").map {
-            EventType(name: $0.text(0), group: $0.text(1), description: $0.text(2), sampleData: $0.text(3))
+    /// Adds or renames every agent in one transaction (all or none). Returns how many were new.
+    public func importAgents(_ agents: [Agent]) throws -> Int {
+        try db.transaction {
+            var added = 0
+            for agent in agents where try upsertAgent(agent) { added += 1 }
+            return added
         }
     }
 
+    // MARK: Event types
+
+    public func eventTypes() throws -> [EventType] {
+        try db.query("SELECT name, group_name, description, sample_data FROM event_types ORDER BY group_name, position, name")
+            .map(Self.eventType(from:))
+    }
+
     public func eventType(named name: String) throws -> EventType? {
-        try db.query("SELECT name, group_name, description, sample_data FROM event_types WHERE name = ?", [.text(name)]).first.map {
-            EventType(name: $0.text(0), group: $0.text(1), description: $0.text(2), sampleData: $0.text(3))
-        }
+        try db.query("SELECT name, group_name, description, sample_data FROM event_types WHERE name = ?", [.text(name)]).first
+            .map(Self.eventType(from:))
+    }
+
+    static func eventType(from row: Row) throws(StoreError) -> EventType {
+        EventType(
+            name: try row.text("name"), group: try row.text("group_name"), description: try row.text("description"),
+            sampleData: try row.text("sample_data"))
     }
 
     /// Adds or updates an event type. Returns true when it was new.
@@ -151,7 +166,7 @@ public struct Catalog {
             throw StoreError("the sample data of \(event.name) must be a JSON object")
         }
         let existed = try db.query("SELECT 1 FROM event_types WHERE name = ?", [.text(event.name)]).isEmpty == false
-        let position = try db.query("SELECT coalesce(max(position), -1) + 1 FROM event_types").first?.int(0) ?? 0
+        let position = try db.query("SELECT coalesce(max(position), -1) + 1 AS next FROM event_types").first?.int("next") ?? 0
         try db.run(
             """
             INSERT INTO event_types (name, group_name, description, sample_data, position) VALUES (?, ?, ?, ?, ?)
@@ -160,6 +175,17 @@ public struct Catalog {
             """,
             [.text(event.name), .text(event.group), .text(event.description), .text(event.sampleData), .of(position)])
         return !existed
+    }
+}
+
+extension Catalog {
+    /// Adds or updates every event type in one transaction (all or none). Returns how many were new.
+    public func importEventTypes(_ events: [EventType]) throws -> Int {
+        try db.transaction {
+            var added = 0
+            for event in events where try upsertEventType(event) { added += 1 }
+            return added
+        }
     }
 }
 

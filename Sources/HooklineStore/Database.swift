@@ -1,55 +1,106 @@
 import CSQLite
 
-/// A value bound to or read from a SQL statement.
-public enum SQLValue: Sendable, Equatable {
+/// A value bound to or read from a SQL statement. Only the store builds SQL.
+enum SQLValue: Sendable, Equatable {
     case null
     case int(Int64)
     case double(Double)
     case text(String)
+
+    /// How the value is named in a decoding error: `NULL`, `an integer (3)`, `text “abc”`.
+    var described: String {
+        switch self {
+        case .null: "NULL"
+        case .int(let v): "an integer (\(v))"
+        case .double(let v): "a real number (\(v))"
+        case .text(let s): "text “\(s.prefix(40))”"
+        }
+    }
 }
 
-/// One result row; columns are read by position in the SELECT list.
-public struct Row: Sendable {
-    public let values: [SQLValue]
+/// One result row; columns are read by name (the SELECT list's column or `AS` name).
+///
+/// Reading is strict: a NULL where none is allowed, a value of the wrong type (text where an
+/// integer is expected, …) or a column the query did not select is a ``StoreError`` that names
+/// the column — never a silent 0 or "".
+struct Row: Sendable {
+    /// Column name → position, shared by every row of one result.
+    let columns: [String: Int]
+    let values: [SQLValue]
 
-    public func int(_ index: Int) -> Int {
-        switch values[index] {
-        case .int(let v): Int(v)
-        case .double(let v): Int(v)
-        case .text(let s): Int(s) ?? 0
-        case .null: 0
+    /// The raw value of `column`.
+    func value(_ column: String) throws(StoreError) -> SQLValue {
+        guard let index = columns[column] else {
+            throw StoreError("the query has no column “\(column)” (it has: \(columns.keys.sorted().joined(separator: ", ")))")
+        }
+        return values[index]
+    }
+
+    func int(_ column: String) throws(StoreError) -> Int {
+        guard let value = try optionalInt(column) else { throw Self.unexpectedNull(column, expected: "an integer") }
+        return value
+    }
+
+    func optionalInt(_ column: String) throws(StoreError) -> Int? {
+        switch try value(column) {
+        case .null: return nil
+        case .int(let v): return Int(v)
+        case let other: throw Self.wrongType(column, expected: "an integer", found: other)
         }
     }
 
-    public func optionalInt(_ index: Int) -> Int? {
-        if case .null = values[index] { return nil }
-        return int(index)
-    }
-
-    public func double(_ index: Int) -> Double {
-        switch values[index] {
-        case .int(let v): Double(v)
-        case .double(let v): v
-        case .text(let s): Double(s) ?? 0
-        case .null: 0
+    func double(_ column: String) throws(StoreError) -> Double {
+        switch try value(column) {
+        case .int(let v): return Double(v)
+        case .double(let v): return v
+        case .null: throw Self.unexpectedNull(column, expected: "a number")
+        case let other: throw Self.wrongType(column, expected: "a number", found: other)
         }
     }
 
-    public func text(_ index: Int) -> String {
-        switch values[index] {
-        case .text(let s): s
-        case .int(let v): String(v)
-        case .double(let v): String(v)
-        case .null: ""
+    func text(_ column: String) throws(StoreError) -> String {
+        guard let value = try optionalText(column) else { throw Self.unexpectedNull(column, expected: "text") }
+        return value
+    }
+
+    func optionalText(_ column: String) throws(StoreError) -> String? {
+        switch try value(column) {
+        case .null: return nil
+        case .text(let s): return s
+        case let other: throw Self.wrongType(column, expected: "text", found: other)
         }
     }
 
-    public func optionalText(_ index: Int) -> String? {
-        if case .null = values[index] { return nil }
-        return text(index)
+    /// A 0/1 flag.
+    func bool(_ column: String) throws(StoreError) -> Bool {
+        switch try int(column) {
+        case 0: return false
+        case 1: return true
+        case let other: throw Self.wrongType(column, expected: "0 or 1", found: .int(Int64(other)))
+        }
     }
 
-    public func bool(_ index: Int) -> Bool { int(index) != 0 }
+    /// A value stored as the raw value of `T` (states, outcomes, actions, schemes).
+    func enumValue<T: RawRepresentable>(_ column: String, as type: T.Type) throws(StoreError) -> T where T.RawValue == String {
+        guard let value = try optionalEnumValue(column, as: type) else { throw Self.unexpectedNull(column, expected: "\(T.self)") }
+        return value
+    }
+
+    func optionalEnumValue<T: RawRepresentable>(_ column: String, as type: T.Type) throws(StoreError) -> T? where T.RawValue == String {
+        guard let text = try optionalText(column) else { return nil }
+        guard let value = T(rawValue: text) else {
+            throw StoreError("the database column “\(column)” holds “\(text.prefix(40))”, which is not a known \(T.self)")
+        }
+        return value
+    }
+
+    private static func unexpectedNull(_ column: String, expected: String) -> StoreError {
+        StoreError("the database column “\(column)” is NULL where \(expected) is required")
+    }
+
+    private static func wrongType(_ column: String, expected: String, found: SQLValue) -> StoreError {
+        StoreError("the database column “\(column)” holds \(found.described) where \(expected) is expected")
+    }
 }
 
 /// A store failure with a message an operator can act on.
@@ -60,12 +111,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A SQLite connection configured the way Hookline always uses it: WAL, a busy timeout,
-/// foreign keys on. SQL runs only through prepared statements with bound values.
+/// foreign keys on. SQL runs only through prepared statements with bound values, and only
+/// inside this module: other modules open a connection and hand it to the store's parts.
 public final class Database {
     let handle: OpaquePointer
+    /// The database file.
     public let path: String
     private var statementCache: [String: OpaquePointer] = [:]
 
+    /// Opens (creating if needed) the SQLite file at `path`; does not migrate (see ``Schema/migrate(_:)``).
     public init(path: String) throws(StoreError) {
         self.path = path
         var db: OpaquePointer?
@@ -81,7 +135,7 @@ public final class Database {
         do {
             try execute("PRAGMA busy_timeout = 5000")
             try execute("PRAGMA foreign_keys = ON")
-            let mode = try query("PRAGMA journal_mode = WAL").first?.text(0)
+            let mode = try query("PRAGMA journal_mode = WAL").first?.text("journal_mode")
             if mode != "wal" { throw StoreError("could not switch \(path) to WAL mode (got \(mode ?? "nothing"))") }
             try execute("PRAGMA synchronous = NORMAL")
         } catch {
@@ -104,7 +158,7 @@ public final class Database {
     }
 
     /// Runs SQL without results (schema changes, pragmas). Do not pass user input here.
-    public func execute(_ sql: String) throws(StoreError) {
+    func execute(_ sql: String) throws(StoreError) {
         var error: UnsafeMutablePointer<CChar>?
         if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {
             let message = error.map { String(cString: $0) } ?? "unknown error"
@@ -115,19 +169,26 @@ public final class Database {
 
     /// Runs one statement with bound values and returns every row.
     @discardableResult
-    public func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
+    func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
         let statement = try prepared(sql)
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
         try bind(bindings, to: statement)
+        let count = sqlite3_column_count(statement)
+        var columns: [String: Int] = [:]
+        for column in 0..<count {
+            if let name = sqlite3_column_name(statement, column) {
+                let key = String(cString: name)
+                if columns[key] == nil { columns[key] = Int(column) }
+            }
+        }
         var rows: [Row] = []
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw StoreError(lastError) }
-            let count = sqlite3_column_count(statement)
             var values: [SQLValue] = []
             values.reserveCapacity(Int(count))
             for column in 0..<count {
@@ -143,22 +204,22 @@ public final class Database {
                     }
                 }
             }
-            rows.append(Row(values: values))
+            rows.append(Row(columns: columns, values: values))
         }
         return rows
     }
 
     /// Runs one statement and returns the number of rows it changed.
     @discardableResult
-    public func run(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {
+    func run(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {
         try query(sql, bindings)
         return Int(sqlite3_changes(handle))
     }
 
-    public var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+    var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
+    func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -199,12 +260,15 @@ public final class Database {
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
-    public init(stringLiteral value: String) { self = .text(value) }
-    public init(integerLiteral value: Int) { self = .int(Int64(value)) }
-    public init(nilLiteral: ()) { self = .null }
+    init(stringLiteral value: String) { self = .text(value) }
+    init(integerLiteral value: Int) { self = .int(Int64(value)) }
+    init(nilLiteral: ()) { self = .null }
 
-    public static func of(_ value: Int) -> SQLValue { .int(Int64(value)) }
-    public static func of(_ value: Int?) -> SQLValue { value.map { .int(Int64($0)) } ?? .null }
-    public static func of(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
-    public static func of(_ value: Bool) -> SQLValue { .int(value ? 1 : 0) }
+    static func of(_ value: Int) -> SQLValue { .int(Int64(value)) }
+    static func of(_ value: Int?) -> SQLValue { value.map { .int(Int64($0)) } ?? .null }
+    static func of(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
+    static func of(_ value: Bool) -> SQLValue { .int(value ? 1 : 0) }
+    /// An enum stored as its raw value (the one mapping between the type and its SQL text).
+    static func of<T: RawRepresentable>(_ value: T) -> SQLValue where T.RawValue == String { .text(value.rawValue) }
+    static func of<T: RawRepresentable>(_ value: T?) -> SQLValue where T.RawValue == String { value.map { .text($0.rawValue) } ?? .null }
 }

@@ -7,7 +7,7 @@ public struct Delivery: Sendable {
     /// The envelope JSON; each attempt signs these exact bytes with a fresh timestamp.
     public let body: String
     public let isTest: Bool
-    public let state: String
+    public let state: DeliveryState
     public let attempts: Int
     public let nextAttemptAt: Int?
     public let createdAt: Int
@@ -25,15 +25,15 @@ public struct DeliveryAttempt: Sendable {
     public let requestBody: String
     public let statusCode: Int?
     public let latencyMilliseconds: Double
-    /// `success` or a failure kind (`timeout`, `http_status`, `blocked`, …).
-    public let outcome: String
+    /// Success, or the class of failure.
+    public let outcome: AttemptOutcome
     public let message: String
     public let responseExcerpt: String
     public let eventID: String
     public let eventType: String
     public let isTest: Bool
 
-    public var succeeded: Bool { outcome == "success" }
+    public var succeeded: Bool { outcome.succeeded }
 }
 
 /// What happened on one attempt, to be recorded.
@@ -43,13 +43,13 @@ public struct AttemptRecord: Sendable {
     public var requestBody: String
     public var statusCode: Int?
     public var latencyMilliseconds: Double
-    public var outcome: String
+    public var outcome: AttemptOutcome
     public var message: String
     public var responseExcerpt: String
 
     public init(
         url: String, requestHeaders: [(name: String, value: String)], requestBody: String, statusCode: Int?,
-        latencyMilliseconds: Double, outcome: String, message: String, responseExcerpt: String
+        latencyMilliseconds: Double, outcome: AttemptOutcome, message: String, responseExcerpt: String
     ) {
         self.url = url
         self.requestHeaders = requestHeaders
@@ -62,8 +62,8 @@ public struct AttemptRecord: Sendable {
     }
 }
 
-/// Deliveries and their attempts.
-public struct DeliveryLog {
+/// Deliveries and their attempts, in SQLite.
+public struct DeliveryLog: DeliveryBackend {
     let db: Database
 
     public init(_ db: Database) { self.db = db }
@@ -73,9 +73,9 @@ public struct DeliveryLog {
         a.latency_ms, a.outcome, a.message, a.response_excerpt, d.event_id, d.event_type, d.is_test
         """
 
-    static func attempt(from row: Row) -> DeliveryAttempt {
+    static func attempt(from row: Row) throws(StoreError) -> DeliveryAttempt {
         var headers: [(name: String, value: String)] = []
-        if case .array(let items)? = try? JSONValue(parsing: row.text(6)) {
+        if case .array(let items)? = try? JSONValue(parsing: try row.text("request_headers")) {
             for item in items {
                 if case .array(let pair) = item, pair.count == 2, let name = pair[0].stringValue, let value = pair[1].stringValue {
                     headers.append((name, value))
@@ -83,10 +83,12 @@ public struct DeliveryLog {
             }
         }
         return DeliveryAttempt(
-            id: row.int(0), deliveryID: row.int(1), subscriptionID: row.int(2), attempt: row.int(3), at: row.int(4),
-            url: row.text(5), requestHeaders: headers, requestBody: row.text(7), statusCode: row.optionalInt(8),
-            latencyMilliseconds: row.double(9), outcome: row.text(10), message: row.text(11), responseExcerpt: row.text(12),
-            eventID: row.text(13), eventType: row.text(14), isTest: row.bool(15))
+            id: try row.int("id"), deliveryID: try row.int("delivery_id"), subscriptionID: try row.int("subscription_id"),
+            attempt: try row.int("attempt"), at: try row.int("at"), url: try row.text("url"), requestHeaders: headers,
+            requestBody: try row.text("request_body"), statusCode: try row.optionalInt("status_code"),
+            latencyMilliseconds: try row.double("latency_ms"), outcome: try row.enumValue("outcome", as: AttemptOutcome.self),
+            message: try row.text("message"), responseExcerpt: try row.text("response_excerpt"), eventID: try row.text("event_id"),
+            eventType: try row.text("event_type"), isTest: try row.bool("is_test"))
     }
 
     /// A subscription's attempts, newest first, one page at a time (one row more is read to know if there is a next page).
@@ -96,7 +98,7 @@ public struct DeliveryLog {
             SELECT \(Self.attemptColumns) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
             WHERE a.subscription_id = ? ORDER BY a.id DESC LIMIT ? OFFSET ?
             """, [.of(subscriptionID), .of(pageSize + 1), .of((max(page, 1) - 1) * pageSize)])
-        return (rows.prefix(pageSize).map(Self.attempt(from:)), rows.count > pageSize)
+        return (try rows.prefix(pageSize).map { row throws(StoreError) in try Self.attempt(from: row) }, rows.count > pageSize)
     }
 
     public func attempt(id: Int, subscriptionID: Int) throws -> DeliveryAttempt? {
@@ -105,7 +107,7 @@ public struct DeliveryLog {
             SELECT \(Self.attemptColumns) FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id
             WHERE a.id = ? AND a.subscription_id = ?
             """, [.of(id), .of(subscriptionID)]
-        ).first.map(Self.attempt(from:))
+        ).first.map { row throws(StoreError) in try Self.attempt(from: row) }
     }
 
     public func delivery(id: Int) throws -> Delivery? {
@@ -114,13 +116,15 @@ public struct DeliveryLog {
             SELECT id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at
             FROM deliveries WHERE id = ?
             """, [.of(id)]
-        ).first.map(Self.delivery(from:))
+        ).first.map { row throws(StoreError) in try Self.delivery(from: row) }
     }
 
-    static func delivery(from row: Row) -> Delivery {
+    static func delivery(from row: Row) throws(StoreError) -> Delivery {
         Delivery(
-            id: row.int(0), subscriptionID: row.int(1), eventID: row.text(2), eventType: row.text(3), body: row.text(4),
-            isTest: row.bool(5), state: row.text(6), attempts: row.int(7), nextAttemptAt: row.optionalInt(8), createdAt: row.int(9))
+            id: try row.int("id"), subscriptionID: try row.int("subscription_id"), eventID: try row.text("event_id"),
+            eventType: try row.text("event_type"), body: try row.text("body"), isTest: try row.bool("is_test"),
+            state: try row.enumValue("state", as: DeliveryState.self), attempts: try row.int("attempts"),
+            nextAttemptAt: try row.optionalInt("next_attempt_at"), createdAt: try row.int("created_at"))
     }
 
     /// Creates a delivery. `due` nil means it is sent right away by the caller (test sends, resends).
@@ -130,17 +134,22 @@ public struct DeliveryLog {
             INSERT INTO deliveries (subscription_id, event_id, event_type, body, is_test, state, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.of(subscriptionID), .text(eventID), .text(eventType), .text(body), .of(isTest), .text(due == nil ? "sending" : "pending"),
+            [.of(subscriptionID), .text(eventID), .text(eventType), .text(body), .of(isTest), .of(due == nil ? DeliveryState.sending : .pending),
              .of(due), .of(now)])
         return db.lastInsertID
     }
 
     /// Records an attempt, updates the delivery's state and the subscription's "last delivery".
-    /// `nextAttemptAt` nil means no retry. Returns the attempt id.
+    /// `nextAttemptAt` nil means no retry. Only with `updatesFailingClock` (the worker's attempts)
+    /// does a failure start the subscription's failing streak and a success end it: test sends and
+    /// resends leave it alone. Returns the attempt id.
     @discardableResult
-    public func record(_ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int) throws -> Int {
+    public func record(
+        _ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, updatesFailingClock: Bool,
+        now: Int
+    ) throws -> Int {
         try db.transaction {
-            let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int(0) ?? 0) + 1
+            let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int("attempts") ?? 0) + 1
             let headers = JSONValue.array(record.requestHeaders.map { .array([.string($0.name), .string($0.value)]) }).serialized()
             try db.run(
                 """
@@ -149,21 +158,22 @@ public struct DeliveryLog {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [.of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers), .text(record.requestBody),
-                 .of(record.statusCode), .double(record.latencyMilliseconds), .text(record.outcome), .text(record.message),
+                 .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
                  .text(record.responseExcerpt)])
             let attemptID = db.lastInsertID
-            let succeeded = record.outcome == "success"
-            let state = succeeded ? "succeeded" : (giveUp || nextAttemptAt == nil ? "failed" : "pending")
+            let succeeded = record.outcome.succeeded
+            let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
             try db.run(
                 "UPDATE deliveries SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",
-                [.of(number), .text(state), succeeded ? .null : .of(nextAttemptAt), .of(deliveryID)])
+                [.of(number), .of(state), succeeded ? .null : .of(nextAttemptAt), .of(deliveryID)])
             try db.run(
-                """
-                UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ?,
-                    failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END
-                WHERE id = ?
-                """,
-                [.of(now), .text(record.outcome), .of(record.statusCode), .of(succeeded), .of(now), .of(subscriptionID)])
+                "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
+                [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
+            if updatesFailingClock {
+                try db.run(
+                    "UPDATE subscriptions SET failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
+                    [.of(succeeded), .of(now), .of(subscriptionID)])
+            }
             return attemptID
         }
     }
@@ -173,9 +183,15 @@ public struct DeliveryLog {
         try db.query(
             """
             SELECT id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at
-            FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-            """, [.of(now), .of(limit)]
-        ).map(Self.delivery(from:))
+            FROM deliveries WHERE state = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
+            """, [.of(DeliveryState.pending), .of(now), .of(limit)]
+        ).map { row throws(StoreError) in try Self.delivery(from: row) }
+    }
+
+    /// Cancels a delivery that came due while its subscription was inactive or disabled.
+    public func cancel(deliveryID: Int) throws {
+        try db.run(
+            "UPDATE deliveries SET state = ?, next_attempt_at = NULL WHERE id = ?", [.of(DeliveryState.cancelled), .of(deliveryID)])
     }
 
     /// Stores an emitted event and fans it out, in one transaction, to every active subscription
@@ -190,29 +206,30 @@ public struct DeliveryLog {
             return try db.run(
                 """
                 INSERT INTO deliveries (subscription_id, event_id, event_type, body, is_test, state, next_attempt_at, created_at)
-                SELECT s.id, ?, ?, ?, 0, 'pending', ?, ? FROM subscriptions s
+                SELECT s.id, ?, ?, ?, 0, ?, ?, ? FROM subscriptions s
                 JOIN subscription_events e ON e.subscription_id = s.id AND e.event_type = ?
                 WHERE s.active = 1 AND s.disabled_reason IS NULL
                   AND (s.agent_count = 0 OR EXISTS (SELECT 1 FROM subscription_agents a WHERE a.subscription_id = s.id AND a.agent_uuid = ?))
                 """,
-                [.text(eventID), .text(eventType), .text(body), .of(now), .of(now), .text(eventType), .text(agentUUID ?? "")])
+                [.text(eventID), .text(eventType), .text(body), .of(DeliveryState.pending), .of(now), .of(now), .text(eventType),
+                 .text(agentUUID ?? "")])
         }
     }
 
     /// Disables a subscription automatically (410 Gone, or failing for too long), with the reason shown in the inventory.
     public func disable(subscriptionID: Int, reason: String, now: Int) throws {
         try db.transaction {
-            guard let name = try db.query("SELECT name FROM subscriptions WHERE id = ? AND disabled_reason IS NULL", [.of(subscriptionID)]).first?.text(0)
+            guard let name = try db.query("SELECT name FROM subscriptions WHERE id = ? AND disabled_reason IS NULL", [.of(subscriptionID)]).first?.text("name")
             else { return }
             try db.run(
                 "UPDATE subscriptions SET disabled_reason = ?, disabled_at = ?, version = version + 1 WHERE id = ?",
                 [.text(reason), .of(now), .of(subscriptionID)])
             try db.run(
-                "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL WHERE subscription_id = ? AND state = 'pending'",
-                [.of(subscriptionID)])
+                "UPDATE deliveries SET state = ?, next_attempt_at = NULL WHERE subscription_id = ? AND state = ?",
+                [.of(DeliveryState.failed), .of(subscriptionID), .of(DeliveryState.pending)])
             var changes = AuditChanges()
             changes.add("disabled", nil, reason)
-            try AuditLog(db).record(actor: "hookline (automatic)", action: "disable", subscriptionID: subscriptionID, name: name, changes: changes, now: now)
+            try AuditLog(db).record(actor: "hookline (automatic)", action: .disable, subscriptionID: subscriptionID, name: name, changes: changes, now: now)
         }
     }
 }

@@ -1,9 +1,11 @@
+import HooklineSigning
+
 /// The database schema as an ordered list of migrations keyed by `PRAGMA user_version`.
 ///
 /// Migrations only ever add: an upgrade runs the ones past the file's version, each in one
 /// transaction, and never drops data.
 public enum Schema {
-    public static let migrations: [String] = [
+    static let migrations: [String] = [
         // 1: the account, the catalogue, subscriptions, the audit log.
         """
         CREATE TABLE organization (
@@ -28,7 +30,7 @@ public enum Schema {
             name TEXT NOT NULL,
             url TEXT NOT NULL,
             active INTEGER NOT NULL DEFAULT 1,
-            signature_scheme TEXT NOT NULL DEFAULT 'hookline',
+            signature_scheme TEXT NOT NULL DEFAULT '\(SignatureScheme.hookline.rawValue)',
             secret TEXT,
             previous_secret TEXT,
             previous_secret_expires_at INTEGER,
@@ -94,7 +96,7 @@ public enum Schema {
             event_type TEXT NOT NULL,
             body TEXT NOT NULL,
             is_test INTEGER NOT NULL DEFAULT 0,
-            state TEXT NOT NULL DEFAULT 'pending',
+            state TEXT NOT NULL DEFAULT '\(DeliveryState.pending.rawValue)',
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at INTEGER,
             created_at INTEGER NOT NULL
@@ -126,7 +128,7 @@ public enum Schema {
     /// Brings the database up to `currentVersion`. Safe to call on every open: when the file is
     /// current it costs one pragma read. Refuses a database written by a newer Hookline.
     public static func migrate(_ db: Database) throws {
-        let version = try db.query("PRAGMA user_version").first?.int(0) ?? 0
+        let version = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
         if version == currentVersion { return }
         guard version < currentVersion else {
             throw StoreError(
@@ -134,7 +136,7 @@ public enum Schema {
         }
         try db.transaction {
             // Re-read inside the write lock: another process may have migrated meanwhile.
-            let locked = try db.query("PRAGMA user_version").first?.int(0) ?? 0
+            let locked = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
             guard locked <= currentVersion else {
                 throw StoreError("the database \(db.path) has schema version \(locked), newer than this Hookline (\(currentVersion)); upgrade Hookline")
             }

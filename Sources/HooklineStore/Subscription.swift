@@ -1,10 +1,12 @@
+import HooklineSigning
+
 /// A webhook subscription as stored.
 public struct Subscription: Sendable {
     public var id: Int
     public var name: String
     public var url: String
     public var active: Bool
-    public var signatureScheme: String
+    public var signatureScheme: SignatureScheme
     /// The current signing secret. Only the delivery path and the one-time reveal may read it.
     public var secret: String?
     /// The replaced secret that still signs until `previousSecretExpiresAt`.
@@ -20,7 +22,7 @@ public struct Subscription: Sendable {
     public var createdAt: Int
     public var updatedAt: Int
     public var lastDeliveryAt: Int?
-    public var lastDeliveryOutcome: String?
+    public var lastDeliveryOutcome: AttemptOutcome?
     public var lastDeliveryStatus: Int?
     /// How many event types it subscribes to (kept on the row for the inventory).
     public var eventCount: Int
@@ -59,11 +61,11 @@ public struct SubscriptionDraft: Sendable, Equatable {
     public var name: String
     public var url: String
     public var active: Bool
-    public var signatureScheme: String
+    public var signatureScheme: SignatureScheme
     public var eventTypes: [String]
     public var agentUUIDs: [String]
 
-    public init(name: String, url: String, active: Bool, signatureScheme: String, eventTypes: [String], agentUUIDs: [String]) {
+    public init(name: String, url: String, active: Bool, signatureScheme: SignatureScheme, eventTypes: [String], agentUUIDs: [String]) {
         self.name = name
         self.url = url
         self.active = active

@@ -1,7 +1,9 @@
 import HooklineCore
-/// Reads and changes subscriptions. Every change is one transaction that also writes the audit
-/// log, and edits are checked against the version the admin saw.
-public struct SubscriptionStore {
+import HooklineSigning
+
+/// Reads and changes subscriptions in SQLite. Every change is one transaction that also writes
+/// the audit log, and edits are checked against the version the admin saw.
+public struct SubscriptionStore: SubscriptionBackend {
     let db: Database
 
     public init(_ db: Database) { self.db = db }
@@ -12,14 +14,17 @@ public struct SubscriptionStore {
         s.last_delivery_at, s.last_delivery_outcome, s.last_delivery_status, s.event_count
         """
 
-    static func subscription(from row: Row) -> Subscription {
+    static func subscription(from row: Row) throws(StoreError) -> Subscription {
         Subscription(
-            id: row.int(0), name: row.text(1), url: row.text(2), active: row.bool(3), signatureScheme: row.text(4),
-            secret: row.optionalText(5), previousSecret: row.optionalText(6), previousSecretExpiresAt: row.optionalInt(7),
-            disabledReason: row.optionalText(8), disabledAt: row.optionalInt(9), failingSince: row.optionalInt(10),
-            eventTypes: [], agentUUIDs: [], version: row.int(11), createdAt: row.int(12), updatedAt: row.int(13),
-            lastDeliveryAt: row.optionalInt(14), lastDeliveryOutcome: row.optionalText(15), lastDeliveryStatus: row.optionalInt(16),
-            eventCount: row.int(17))
+            id: try row.int("id"), name: try row.text("name"), url: try row.text("url"), active: try row.bool("active"),
+            signatureScheme: try row.enumValue("signature_scheme", as: SignatureScheme.self),
+            secret: try row.optionalText("secret"), previousSecret: try row.optionalText("previous_secret"),
+            previousSecretExpiresAt: try row.optionalInt("previous_secret_expires_at"),
+            disabledReason: try row.optionalText("disabled_reason"), disabledAt: try row.optionalInt("disabled_at"),
+            failingSince: try row.optionalInt("failing_since"), eventTypes: [], agentUUIDs: [], version: try row.int("version"),
+            createdAt: try row.int("created_at"), updatedAt: try row.int("updated_at"), lastDeliveryAt: try row.optionalInt("last_delivery_at"),
+            lastDeliveryOutcome: try row.optionalEnumValue("last_delivery_outcome", as: AttemptOutcome.self),
+            lastDeliveryStatus: try row.optionalInt("last_delivery_status"), eventCount: try row.int("event_count"))
     }
 
     // MARK: Reading
@@ -29,13 +34,13 @@ public struct SubscriptionStore {
         guard let row = try db.query("SELECT \(Self.columns) FROM subscriptions s WHERE s.id = ?", [.of(id)]).first else {
             return nil
         }
-        var subscription = Self.subscription(from: row)
+        var subscription = try Self.subscription(from: row)
         subscription.eventTypes = try db.query(
             "SELECT event_type FROM subscription_events WHERE subscription_id = ? ORDER BY event_type", [.of(id)]
-        ).map { $0.text(0) }
+        ).map { row throws(StoreError) in try row.text("event_type") }
         subscription.agentUUIDs = try db.query(
             "SELECT agent_uuid FROM subscription_agents WHERE subscription_id = ? ORDER BY agent_uuid", [.of(id)]
-        ).map { $0.text(0) }
+        ).map { row throws(StoreError) in try row.text("agent_uuid") }
         return subscription
     }
 
@@ -81,7 +86,7 @@ public struct SubscriptionStore {
         bindings += [.of(query.pageSize + 1), .of((page - 1) * query.pageSize)]
         let rows = try db.query(
             "SELECT \(Self.columns) FROM subscriptions s \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?", bindings)
-        let shown = rows.prefix(query.pageSize).map(Self.subscription(from:))
+        let shown = try rows.prefix(query.pageSize).map { row throws(StoreError) in try Self.subscription(from: row) }
         var result: [InventoryRow] = []
         result.reserveCapacity(shown.count)
         for var subscription in shown {
@@ -90,14 +95,14 @@ public struct SubscriptionStore {
                 SELECT a.uuid, a.name FROM subscription_agents sa JOIN agents a ON a.uuid = sa.agent_uuid
                 WHERE sa.subscription_id = ? ORDER BY a.name COLLATE NOCASE
                 """, [.of(subscription.id)])
-            subscription.agentUUIDs = agents.map { $0.text(0) }
-            result.append(InventoryRow(subscription: subscription, agentNames: agents.map { $0.text(1) }))
+            subscription.agentUUIDs = try agents.map { row throws(StoreError) in try row.text("uuid") }
+            result.append(InventoryRow(subscription: subscription, agentNames: try agents.map { row throws(StoreError) in try row.text("name") }))
         }
         return InventoryPage(rows: result, hasNextPage: rows.count > query.pageSize, query: query)
     }
 
     public func count() throws -> Int {
-        try db.query("SELECT count(*) FROM subscriptions").first?.int(0) ?? 0
+        try db.query("SELECT count(*) AS count FROM subscriptions").first?.int("count") ?? 0
     }
 
     static func escapeLike(_ text: String) -> String {
@@ -113,7 +118,7 @@ public struct SubscriptionStore {
 
     /// The subscription created by the form submission `token`, if that form was already submitted.
     public func createdBy(token: String) throws -> Int? {
-        try db.query("SELECT id FROM subscriptions WHERE creation_token = ?", [.text(token)]).first?.int(0)
+        try db.query("SELECT id FROM subscriptions WHERE creation_token = ?", [.text(token)]).first?.int("id")
     }
 
     /// Creates a subscription and returns its id. `secret` is stored as given (generated by the caller).
@@ -125,7 +130,7 @@ public struct SubscriptionStore {
                 INSERT INTO subscriptions (name, url, active, signature_scheme, secret, creation_token, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [.text(draft.name), .text(draft.url), .of(draft.active), .text(draft.signatureScheme), .of(secret),
+                [.text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(secret),
                  .of(creationToken), .of(now), .of(now)])
             let id = db.lastInsertID
             try replaceScope(id: id, draft: draft)
@@ -133,11 +138,11 @@ public struct SubscriptionStore {
             changes.add("name", nil, draft.name)
             changes.add("url", nil, draft.url)
             changes.add("active", nil, draft.active ? "yes" : "no")
-            changes.add("signature_scheme", nil, draft.signatureScheme)
+            changes.add("signature_scheme", nil, draft.signatureScheme.rawValue)
             changes.add("events", nil, draft.eventTypes.sorted().joined(separator: ", "))
             changes.add("agents", nil, try agentLabel(draft.agentUUIDs))
             changes.add("secret", nil, secret == nil ? "not set" : "generated")
-            try AuditLog(db).record(actor: actor, action: "create", subscriptionID: id, name: draft.name, changes: changes, now: now)
+            try AuditLog(db).record(actor: actor, action: .create, subscriptionID: id, name: draft.name, changes: changes, now: now)
             return id
         }
     }
@@ -152,7 +157,7 @@ public struct SubscriptionStore {
                 changes.add("name", current.name, draft.name)
                 changes.add("url", current.url, draft.url)
                 changes.add("active", current.active ? "yes" : "no", draft.active ? "yes" : "no")
-                changes.add("signature_scheme", current.signatureScheme, draft.signatureScheme)
+                changes.add("signature_scheme", current.signatureScheme.rawValue, draft.signatureScheme.rawValue)
                 changes.add("events", current.eventTypes.sorted().joined(separator: ", "), draft.eventTypes.sorted().joined(separator: ", "))
                 changes.add("agents", try agentLabel(current.agentUUIDs), try agentLabel(draft.agentUUIDs))
                 // Re-enabling by hand clears an automatic disable (a change even when `active` was already 1).
@@ -167,10 +172,10 @@ public struct SubscriptionStore {
                         failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
                     WHERE id = ?
                     """,
-                    [.text(draft.name), .text(draft.url), .of(draft.active), .text(draft.signatureScheme), .of(now),
+                    [.text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(now),
                      .of(clearsDisable), .of(clearsDisable), .of(clearsDisable), .of(id)])
                 try replaceScope(id: id, draft: draft)
-                try AuditLog(db).record(actor: actor, action: "update", subscriptionID: id, name: draft.name, changes: changes, now: now)
+                try AuditLog(db).record(actor: actor, action: .update, subscriptionID: id, name: draft.name, changes: changes, now: now)
             }
         } catch let error as ChangeError {
             throw error
@@ -198,7 +203,7 @@ public struct SubscriptionStore {
                 changes.add("active", current.active ? "yes" : "no", active ? "yes" : "no")
                 if active, let reason = current.disabledReason { changes.add("disabled", reason, "cleared") }
                 try AuditLog(db).record(
-                    actor: actor, action: active ? "activate" : "deactivate", subscriptionID: id, name: current.name,
+                    actor: actor, action: active ? .activate : .deactivate, subscriptionID: id, name: current.name,
                     changes: changes, now: now)
             }
         } catch let error as ChangeError {
@@ -218,7 +223,7 @@ public struct SubscriptionStore {
                 var changes = AuditChanges()
                 changes.add("name", current.name, nil)
                 changes.add("url", current.url, nil)
-                try AuditLog(db).record(actor: actor, action: "delete", subscriptionID: id, name: current.name, changes: changes, now: now)
+                try AuditLog(db).record(actor: actor, action: .delete, subscriptionID: id, name: current.name, changes: changes, now: now)
             }
         } catch let error as ChangeError {
             throw error
@@ -241,12 +246,12 @@ public struct SubscriptionStore {
                     """,
                     [.of(newSecret), keepOld ? .of(current.secret) : .null, keepOld ? .of(graceUntil) : .null, .of(now), .of(id)])
                 var changes = AuditChanges()
-                let action: String
+                let action: AuditAction
                 if newSecret == nil {
-                    action = "remove_secret"
+                    action = .removeSecret
                     changes.add("secret", current.secret == nil ? "not set" : "set", "not set")
                 } else {
-                    action = current.secret == nil ? "generate_secret" : "regenerate_secret"
+                    action = current.secret == nil ? .generateSecret : .regenerateSecret
                     changes.add("secret", current.secret == nil ? "not set" : "set", keepOld ? "regenerated (previous secret signs until \(Timestamp.iso(graceUntil!)))" : "generated")
                 }
                 try AuditLog(db).record(actor: actor, action: action, subscriptionID: id, name: current.name, changes: changes, now: now)
@@ -281,8 +286,8 @@ public struct SubscriptionStore {
             ).first
             guard let row else { return nil }
             try db.run("DELETE FROM secret_reveals WHERE token = ?", [.text(token)])
-            guard row.int(1) >= now - 900 else { return nil }
-            return row.text(0)
+            guard try row.int("created_at") >= now - 900 else { return nil }
+            return try row.text("secret")
         }
     }
 
@@ -306,7 +311,7 @@ public struct SubscriptionStore {
         if uuids.isEmpty { return "All Agents" }
         var names: [String] = []
         for uuid in uuids.sorted() {
-            names.append(try db.query("SELECT name FROM agents WHERE uuid = ?", [.text(uuid)]).first?.text(0) ?? uuid)
+            names.append(try db.query("SELECT name FROM agents WHERE uuid = ?", [.text(uuid)]).first?.text("name") ?? uuid)
         }
         return names.sorted().joined(separator: ", ")
     }

@@ -31,8 +31,8 @@ extension Commands {
             index += 1
         }
         guard let type else { throw CommandFailure(message: "usage: hookline emit TYPE [--agent UUID] [--data JSON|@FILE] [--id EVENT_ID]", status: 2) }
-        let db = try open(config)
-        let catalog = Catalog(db)
+        let store = try open(config)
+        let catalog = store.catalog
         guard let event = try catalog.eventType(named: type) else {
             throw CommandFailure(message: "“\(type)” is not in the event catalogue (see `hookline events list`)")
         }
@@ -60,7 +60,7 @@ extension Commands {
         let body = Envelope.build(
             eventID: id, eventType: event.name, createdMicroseconds: Timestamp.nowMicroseconds(),
             organization: try catalog.organization(), data: data)
-        let count = try DeliveryLog(db).emit(eventID: id, eventType: event.name, agentUUID: agent?.uuid, body: body, now: Timestamp.now())
+        let count = try store.deliveries.emit(eventID: id, eventType: event.name, agentUUID: agent?.uuid, body: body, now: Timestamp.now())
         say("emitted \(event.name) \(id) to \(count) webhook\(count == 1 ? "" : "s")")
     }
 
@@ -70,8 +70,7 @@ extension Commands {
         if let unknown = args.first(where: { $0 != "--once" }) {
             throw CommandFailure(message: "unexpected argument “\(unknown)”; usage: hookline deliver [--once]", status: 2)
         }
-        let db = try open(config)
-        let dispatcher = Dispatcher(db: db, config: config)
+        let dispatcher = Dispatcher(store: try open(config), config: config)
         var total = 0
         while true {
             let count = try dispatcher.runDue(now: Timestamp.now())

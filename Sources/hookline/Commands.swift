@@ -8,20 +8,16 @@ import Glibc
 
 /// The CLI's commands, one function each.
 enum Commands {
-    static func open(_ config: Configuration) throws -> Database {
-        let db: Database
-        do { db = try Database(path: config.databasePath) } catch {
+    static func open(_ config: Configuration) throws -> Store {
+        do { return try Store.open(databasePath: config.databasePath) } catch let error as StoreError {
             throw CommandFailure(message: error.message)
         }
-        try Schema.migrate(db)
-        return db
     }
 
     static func say(_ text: String) { CommandLine.write(text + "\n", to: 1) }
 
     static func initialize(_ config: Configuration) throws {
-        let db = try open(config)
-        let org = try Catalog(db).organization()
+        let org = try open(config).catalog.organization()
         say("database ready: \(config.databasePath) (schema version \(Schema.currentVersion))")
         say("organization: \(org.name) (\(org.uuid))")
     }
@@ -33,10 +29,10 @@ enum Commands {
     ]
 
     static func demo(_ config: Configuration) throws {
-        let db = try open(config)
-        let catalog = Catalog(db)
-        let store = SubscriptionStore(db)
-        for agent in demoAgents { try catalog.upsertAgent(agent) }
+        let opened = try open(config)
+        let catalog = opened.catalog
+        let store = opened.subscriptions
+        for agent in demoAgents { _ = try catalog.upsertAgent(agent) }
         guard try store.count() == 0 else {
             say("demo agents ready; the database already has webhooks, so no demo webhooks were added")
             return
@@ -45,19 +41,19 @@ enum Commands {
         let now = Timestamp.now()
         let drafts = [
             SubscriptionDraft(
-                name: "CRM sync", url: "https://crm.example.com/hooks/hookline", active: true, signatureScheme: "hookline",
+                name: "CRM sync", url: "https://crm.example.com/hooks/hookline", active: true, signatureScheme: .hookline,
                 eventTypes: ["conversation.ended", "conversation.analysis.completed"], agentUUIDs: []),
             SubscriptionDraft(
-                name: "Sales alerts", url: "https://alerts.example.net/webhooks/sales", active: true, signatureScheme: "standard-webhooks",
+                name: "Sales alerts", url: "https://alerts.example.net/webhooks/sales", active: true, signatureScheme: .standardWebhooks,
                 eventTypes: ["conversation.started"], agentUUIDs: [demoAgents[1].uuid]),
             SubscriptionDraft(
-                name: "Analytics warehouse", url: "https://ingest.example.org/v1/events", active: false, signatureScheme: "hookline",
+                name: "Analytics warehouse", url: "https://ingest.example.org/v1/events", active: false, signatureScheme: .hookline,
                 eventTypes: ["conversation.started", "conversation.ended", "conversation.analysis.completed"],
                 agentUUIDs: [demoAgents[0].uuid, demoAgents[2].uuid]),
         ]
         for (index, draft) in drafts.enumerated() {
             let secret = index == 2 ? nil : try SigningSecret.generate()
-            _ = try store.create(draft, secret: secret, actor: "hookline demo", now: now)
+            _ = try store.create(draft, secret: secret, creationToken: nil, actor: "hookline demo", now: now)
         }
         say("demo data ready: \(demoAgents.count) agents, \(drafts.count) webhooks, organization “Acme Support”")
     }
@@ -69,8 +65,7 @@ enum Commands {
         let name = args[1].trimmingWhitespace
         guard !name.isEmpty, name.count <= 200 else { throw CommandFailure(message: "the organization name must be 1–200 characters") }
         if args.count == 3, !Identifier.isUUID(args[2]) { throw CommandFailure(message: "“\(args[2])” is not a UUID") }
-        let db = try open(config)
-        try Catalog(db).setOrganization(name: name, uuid: args.count == 3 ? args[2].lowercased() : nil)
+        try open(config).catalog.setOrganization(name: name, uuid: args.count == 3 ? args[2].lowercased() : nil)
         say("organization: \(name)")
     }
 
@@ -78,25 +73,19 @@ enum Commands {
         switch args.first {
         case "add":
             guard args.count == 3 else { throw CommandFailure(message: "usage: hookline agents add UUID NAME", status: 2) }
-            let db = try open(config)
+            let catalog = try open(config).catalog
             do {
-                let isNew = try Catalog(db).upsertAgent(Agent(uuid: args[1], name: args[2]))
+                let isNew = try catalog.upsertAgent(Agent(uuid: args[1], name: args[2]))
                 say("\(isNew ? "added" : "renamed") agent \(args[2].trimmingWhitespace) (\(args[1].lowercased()))")
             } catch let error as StoreError { throw CommandFailure(message: error.message) }
         case "list":
-            let db = try open(config)
-            let agents = try Catalog(db).agents()
+            let agents = try open(config).catalog.agents()
             if agents.isEmpty { say("no agents yet — add one with: hookline agents add UUID NAME") }
             for agent in agents { say("\(agent.uuid)  \(agent.name)") }
         case "import":
             guard args.count == 2 else { throw CommandFailure(message: "usage: hookline agents import FILE", status: 2) }
             let agents = try AccountImport.agents(fromFile: args[1])
-            let db = try open(config)
-            let catalog = Catalog(db)
-            var added = 0
-            try db.transaction {
-                for agent in agents where try catalog.upsertAgent(agent) { added += 1 }
-            }
+            let added = try open(config).catalog.importAgents(agents)
             say("imported \(agents.count) agents (\(added) new, \(agents.count - added) updated)")
         default:
             throw CommandFailure(message: "usage: hookline agents add UUID NAME | list | import FILE", status: 2)
@@ -106,9 +95,8 @@ enum Commands {
     static func events(_ config: Configuration, _ args: [String]) throws {
         switch args.first {
         case "list":
-            let db = try open(config)
             var group = ""
-            for event in try Catalog(db).eventTypes() {
+            for event in try open(config).catalog.eventTypes() {
                 if event.group != group {
                     group = event.group
                     say(group)
@@ -118,12 +106,7 @@ enum Commands {
         case "import":
             guard args.count == 2 else { throw CommandFailure(message: "usage: hookline events import FILE", status: 2) }
             let events = try AccountImport.events(fromFile: args[1])
-            let db = try open(config)
-            let catalog = Catalog(db)
-            var added = 0
-            try db.transaction {
-                for event in events where try catalog.upsertEventType(event) { added += 1 }
-            }
+            let added = try open(config).catalog.importEventTypes(events)
             say("imported \(events.count) event types (\(added) new, \(events.count - added) updated)")
         default:
             throw CommandFailure(message: "usage: hookline events list | import FILE", status: 2)

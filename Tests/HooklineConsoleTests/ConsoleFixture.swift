@@ -1,12 +1,14 @@
-import Glibc
 import HooklineCGI
 import HooklineConsole
 import HooklineStore
+import HooklineTestSupport
 
 /// A console with its own config and database in a temporary directory. Requests go through
 /// `Request(environment:readBody:)` and `Console.respond(to:)`, as the CGI executable does.
 final class ConsoleFixture {
-    let directory: String
+    /// Removed with the fixture, database files and all.
+    let temporary = TemporaryDirectory(prefix: "hookline-console")
+    var directory: String { temporary.path }
     let configPath: String
     let databasePath: String
     /// The CSRF cookie and form token a browser would have after its first visit.
@@ -23,12 +25,8 @@ final class ConsoleFixture {
     }()
 
     init(anonymous: Bool = true, extraConfig: String = "") throws {
-        var template = Array("/tmp/hookline-console-XXXXXX".utf8CString)
-        let created = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(created != nil, "mkdtemp failed")
-        directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        configPath = directory + "/hookline.conf"
-        databasePath = directory + "/hookline.db"
+        configPath = temporary.file("hookline.conf")
+        databasePath = temporary.file("hookline.db")
         let config = """
             # test config
             database = hookline.db
@@ -36,23 +34,10 @@ final class ConsoleFixture {
             anonymous = \(anonymous ? "dev" : "off")
             \(extraConfig)
             """
-        let file = fopen(configPath, "w")!
-        fputs(config, file)
-        fclose(file)
+        temporary.write("hookline.conf", config)
         let db = try database()
-        try Catalog(db).upsertAgent(Self.agentA)
-        try Catalog(db).upsertAgent(Self.agentB)
-    }
-
-    deinit {
-        if let dir = opendir(directory) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { unlink(directory + "/" + name) }
-            }
-            closedir(dir)
-        }
-        rmdir(directory)
+        _ = try Catalog(db).upsertAgent(Self.agentA)
+        _ = try Catalog(db).upsertAgent(Self.agentB)
     }
 
     /// A separate connection to the console's database, for setting up and checking state.
@@ -70,7 +55,7 @@ final class ConsoleFixture {
         events: [String] = ["conversation.ended"], agents: [String] = [], secret: String? = nil
     ) throws -> Int {
         try store.create(
-            SubscriptionDraft(name: name, url: url, active: active, signatureScheme: "hookline", eventTypes: events, agentUUIDs: agents),
+            SubscriptionDraft(name: name, url: url, active: active, signatureScheme: .hookline, eventTypes: events, agentUUIDs: agents),
             secret: secret, actor: "setup", now: Timestamp.now())
     }
 

@@ -85,7 +85,7 @@ import Testing
         let store = try fixture.store
         for n in 1...51 {
             try store.create(
-                SubscriptionDraft(name: format3(n), url: "https://example.com/\(n)", active: true, signatureScheme: "hookline",
+                SubscriptionDraft(name: format3(n), url: "https://example.com/\(n)", active: true, signatureScheme: .hookline,
                                   eventTypes: ["conversation.ended"], agentUUIDs: []),
                 secret: nil, actor: "setup", now: 1)
         }

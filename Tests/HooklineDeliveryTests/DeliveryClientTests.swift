@@ -1,6 +1,7 @@
 import Foundation
 import HooklineCore
 import HooklineDelivery
+import HooklineTestSupport
 import Testing
 
 /// Sends to real receivers (`e2e/receivers.py`) on 127.0.0.1. Loopback is allow-listed in
@@ -124,7 +125,7 @@ struct DeliveryClientTests {
         let outcome = post(receiver.url("/redirect"))
         #expect(outcome.statusCode == 301)
         #expect(outcome.failure == .redirect(status: 301, location: "https://example.com/new-endpoint"))
-        #expect(outcome.failure?.kind == "redirect")
+        #expect(outcome.failure?.kind == .redirect)
         #expect(
             outcome.failure?.message
                 == "The receiver answered 301 (redirect to https://example.com/new-endpoint). Hookline does not follow redirects; update the target URL."
@@ -140,7 +141,7 @@ struct DeliveryClientTests {
         #expect(gone.statusCode == 410)
         let error = post(receiver.url("/error"))
         #expect(error.failure == .httpStatus(500))
-        #expect(error.failure?.kind == "http_status")
+        #expect(error.failure?.kind == .httpStatus)
         #expect(error.failure?.message == "The receiver answered HTTP 500")
         #expect(error.responseExcerpt == #"{"error":"internal"}"#)
         #expect(error.retryAfter == nil)
@@ -263,7 +264,7 @@ struct DeliveryClientTests {
             "http://localhost:\(receiver.port)/ok", receiver.url("/ok/again"),
         ]
         let outcomes = DeliveryClient(policy: safePolicy).sendAll(urls.map { OutgoingRequest(url: $0, body: body) })
-        #expect(outcomes.map { $0.failure?.kind } == ["blocked", "blocked", "blocked", "blocked", "blocked"])
+        #expect(outcomes.map { $0.failure?.kind } == [DeliveryFailure.Kind?](repeating: .blockedAddress, count: 5))
         #expect(outcomes[1].failure == .blockedAddress("127.0.0.1 is a loopback address"))
         #expect(outcomes[1].remoteAddress == "127.0.0.1:\(receiver.port)")
         #expect(outcomes.allSatisfy { $0.latencyMilliseconds < 1000 })
@@ -297,7 +298,7 @@ struct DeliveryClientTests {
         #expect(viaName.succeeded, "\(String(describing: viaName.failure))")
 
         let untrusted = post(receiver.url("/ok"))
-        #expect(untrusted.failure?.kind == "tls")
+        #expect(untrusted.failure?.kind == .tls)
         #expect(untrusted.failure?.message.hasPrefix("TLS error: ") == true)
         #expect(untrusted.statusCode == nil)
         #expect(receiver.requests().count == 2)
@@ -309,14 +310,14 @@ struct DeliveryClientTests {
         let port = closedLoopbackPort()
         let outcome = post("http://127.0.0.1:\(port)/ok")
         #expect(outcome.failure == .connect("Connection refused by 127.0.0.1:\(port)"))
-        #expect(outcome.failure?.kind == "connect")
+        #expect(outcome.failure?.kind == .connect)
         #expect(outcome.remoteAddress == "127.0.0.1:\(port)")
     }
 
     @Test func unknownHostIsDNSFailure() {
         let outcome = post("https://nonexistent.invalid/hook")
         #expect(outcome.failure == .dns(host: "nonexistent.invalid"))
-        #expect(outcome.failure?.kind == "dns")
+        #expect(outcome.failure?.kind == .dns)
         #expect(outcome.remoteAddress == nil)
     }
 
@@ -328,7 +329,7 @@ struct DeliveryClientTests {
         let safePolicy = DeliveryPolicy(allowHTTP: true)
         let outcome = post(receiver.url("/ok"), policy: safePolicy)
         #expect(outcome.failure == .blockedAddress("127.0.0.1 is a loopback address"))
-        #expect(outcome.failure?.kind == "blocked")
+        #expect(outcome.failure?.kind == .blockedAddress)
         #expect(outcome.failure?.message.hasPrefix("Blocked: 127.0.0.1 is a loopback address. ") == true)
         #expect(outcome.statusCode == nil)
         #expect(outcome.remoteAddress == "127.0.0.1:\(receiver.port)")
@@ -373,7 +374,7 @@ struct DeliveryClientTests {
         let receiver = try ReceiverProcess()
         defer { receiver.stop() }
         let wrongRange = DeliveryPolicy(allowHTTP: true, allowedPrivateRanges: [IPRange(cidr: "10.0.0.0/8")!])
-        #expect(post(receiver.url("/ok"), policy: wrongRange).failure?.kind == "blocked")
+        #expect(post(receiver.url("/ok"), policy: wrongRange).failure?.kind == .blockedAddress)
         let rightRange = DeliveryPolicy(allowHTTP: true, allowedPrivateRanges: [IPRange(cidr: "127.0.0.1")!])
         #expect(post(receiver.url("/ok"), policy: rightRange).succeeded)
         #expect(receiver.connectionCount() == 1)
@@ -387,7 +388,7 @@ struct DeliveryClientTests {
         #expect(post("ftp://example.com/hook", policy: strict).failure == .unsupportedScheme("ftp"))
         #expect(post("file:///etc/passwd", policy: strict).failure == .unsupportedScheme("file"))
         #expect(post("gopher://example.com/", policy: loopbackPolicy).failure == .unsupportedScheme("gopher"))
-        #expect(post("ftp://example.com/hook", policy: strict).failure?.kind == "invalid_url")
+        #expect(post("ftp://example.com/hook", policy: strict).failure?.kind == .invalidURL)
     }
 
     @Test(arguments: [
@@ -396,7 +397,7 @@ struct DeliveryClientTests {
     ])
     func malformedURLIsInvalid(_ url: String) {
         let outcome = post(url, policy: DeliveryPolicy())
-        #expect(outcome.failure?.kind == "invalid_url", "\(url): \(String(describing: outcome.failure))")
+        #expect(outcome.failure?.kind == .invalidURL, "\(url): \(String(describing: outcome.failure))")
         #expect(outcome.latencyMilliseconds == 0)
     }
 
@@ -404,9 +405,9 @@ struct DeliveryClientTests {
         let client = DeliveryClient(policy: loopbackPolicy)
         let injected = OutgoingRequest(
             url: "http://127.0.0.1:9/", headers: [(name: "X-A", value: "1\r\nX-B: 2")], body: [])
-        #expect(client.send(injected).failure?.kind == "other")
+        #expect(client.send(injected).failure?.kind == .other)
         let badName = OutgoingRequest(url: "http://127.0.0.1:9/", headers: [(name: "X A", value: "1")], body: [])
-        #expect(client.send(badName).failure?.kind == "other")
+        #expect(client.send(badName).failure?.kind == .other)
     }
 }
 
@@ -423,9 +424,9 @@ struct DeliveryClientTests {
         let outcome = client.send(OutgoingRequest(url: url, headers: [], body: []))
         let formAccepts = TargetURL.problem(with: url, allowHTTP: false) == nil
         if formAccepts {
-            #expect(outcome.failure?.kind == "blocked", "\(url): \(String(describing: outcome.failure))")
+            #expect(outcome.failure?.kind == .blockedAddress, "\(url): \(String(describing: outcome.failure))")
         } else {
-            #expect(outcome.failure?.kind == "invalid_url", "\(url): \(String(describing: outcome.failure))")
+            #expect(outcome.failure?.kind == .invalidURL, "\(url): \(String(describing: outcome.failure))")
             #expect(outcome.latencyMilliseconds == 0)
         }
     }

@@ -4,16 +4,16 @@ import Testing
 @Suite("DeliveryFailure kinds and wording")
 struct DeliveryFailureTests {
     @Test func kindsAreStableDatabaseKeys() {
-        #expect(DeliveryFailure.invalidURL("x").kind == "invalid_url")
-        #expect(DeliveryFailure.unsupportedScheme("ftp").kind == "invalid_url")
-        #expect(DeliveryFailure.dns(host: "a.example").kind == "dns")
-        #expect(DeliveryFailure.connect("x").kind == "connect")
-        #expect(DeliveryFailure.tls("x").kind == "tls")
-        #expect(DeliveryFailure.timeout(seconds: 15).kind == "timeout")
-        #expect(DeliveryFailure.blockedAddress("x").kind == "blocked")
-        #expect(DeliveryFailure.redirect(status: 301, location: nil).kind == "redirect")
-        #expect(DeliveryFailure.httpStatus(500).kind == "http_status")
-        #expect(DeliveryFailure.other("x").kind == "other")
+        #expect(DeliveryFailure.invalidURL("x").kind == .invalidURL)
+        #expect(DeliveryFailure.unsupportedScheme("ftp").kind == .invalidURL)
+        #expect(DeliveryFailure.dns(host: "a.example").kind == .dns)
+        #expect(DeliveryFailure.connect("x").kind == .connect)
+        #expect(DeliveryFailure.tls("x").kind == .tls)
+        #expect(DeliveryFailure.timeout(seconds: 15).kind == .timeout)
+        #expect(DeliveryFailure.blockedAddress("x").kind == .blockedAddress)
+        #expect(DeliveryFailure.redirect(status: 301, location: nil).kind == .redirect)
+        #expect(DeliveryFailure.httpStatus(500).kind == .httpStatus)
+        #expect(DeliveryFailure.other("x").kind == .other)
     }
 
     @Test func messagesReadAsSentences() {

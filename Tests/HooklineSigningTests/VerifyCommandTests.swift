@@ -1,4 +1,5 @@
 import HooklineSigning
+import HooklineTestSupport
 import Testing
 
 @Suite("hookline verify")

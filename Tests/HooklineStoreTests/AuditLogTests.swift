@@ -1,4 +1,5 @@
-import HooklineStore
+@testable import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct AuditLogTests {
@@ -8,11 +9,11 @@ import Testing
         let fixture = try F()
         let id = try fixture.create("Before", agents: [F.agentA.uuid])
         let draft = SubscriptionDraft(
-            name: "After", url: "https://example.com/hook", active: true, signatureScheme: "hookline",
+            name: "After", url: "https://example.com/hook", active: true, signatureScheme: .hookline,
             eventTypes: ["conversation.ended"], agentUUIDs: [])
         try fixture.store.update(id: id, with: draft, expectedVersion: 1, actor: "bob", now: fixture.now + 60)
         let entries = try AuditLog(fixture.db).recent(subscriptionID: id)
-        #expect(entries.map(\.action) == ["update", "create"])
+        #expect(entries.map(\.action) == [.update, .create])
         let update = entries[0]
         #expect(update.actor == "bob")
         #expect(update.at == fixture.now + 60)
@@ -33,7 +34,7 @@ import Testing
         let fixture = try F()
         let id = try fixture.create()
         let same = SubscriptionDraft(
-            name: "CRM sync", url: "https://example.com/hook", active: true, signatureScheme: "hookline",
+            name: "CRM sync", url: "https://example.com/hook", active: true, signatureScheme: .hookline,
             eventTypes: ["conversation.ended"], agentUUIDs: [])
         try fixture.store.update(id: id, with: same, expectedVersion: 1, actor: "bob", now: fixture.now)
         #expect(try AuditLog(fixture.db).recent().count == 1)
@@ -49,7 +50,7 @@ import Testing
         try fixture.store.delete(id: id, expectedVersion: nil, actor: "a", now: fixture.now)
 
         let entries = try AuditLog(fixture.db).recent()
-        #expect(entries.map(\.action) == ["delete", "remove_secret", "regenerate_secret", "create"])
+        #expect(entries.map(\.action) == [.delete, .removeSecret, .regenerateSecret, .create])
         let dump = try fixture.db.query("SELECT * FROM audit_log").map { row in
             row.values.map { value -> String in
                 switch value {
@@ -73,7 +74,7 @@ import Testing
         try fixture.create("B")
         try fixture.store.setActive(id: a, active: false, expectedVersion: nil, actor: "x", now: fixture.now)
         #expect(try AuditLog(fixture.db).recent(limit: 2).map(\.subscriptionName) == ["A", "B"])
-        #expect(try AuditLog(fixture.db).recent(limit: 2).first?.action == "deactivate")
+        #expect(try AuditLog(fixture.db).recent(limit: 2).first?.action == .deactivate)
         #expect(try AuditLog(fixture.db).recent(subscriptionID: a).count == 2)
     }
 }

@@ -1,4 +1,5 @@
-import HooklineStore
+@testable import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct ConfigurationTests {

@@ -1,4 +1,5 @@
-import HooklineStore
+@testable import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct DatabaseTests {
@@ -16,9 +17,9 @@ import Testing
         // A second connection to the same file gets the same settings.
         let second = try Database(path: fixture.db.path)
         for db in [fixture.db, second] {
-            #expect(try db.query("PRAGMA journal_mode").first?.text(0) == "wal")
-            #expect(try db.query("PRAGMA foreign_keys").first?.int(0) == 1)
-            #expect(try db.query("PRAGMA busy_timeout").first?.int(0) ?? 0 >= 1000)
+            #expect(try db.query("PRAGMA journal_mode").first?.text("journal_mode") == "wal")
+            #expect(try db.query("PRAGMA foreign_keys").first?.int("foreign_keys") == 1)
+            #expect(try db.query("PRAGMA busy_timeout").first?.int("timeout") ?? 0 >= 1000)
         }
     }
 
@@ -63,7 +64,7 @@ import Testing
         }
         let db = try Database(path: path)
         try Schema.migrate(db)
-        #expect(try db.query("PRAGMA user_version").first?.int(0) == Schema.currentVersion)
+        #expect(try db.query("PRAGMA user_version").first?.int("user_version") == Schema.currentVersion)
         let legacy = try #require(try SubscriptionStore(db).find(id: 1))
         #expect(legacy.name == "Legacy")
         #expect(legacy.url == "https://legacy.example/hook")

@@ -1,4 +1,5 @@
-import HooklineStore
+@testable import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct DeliveryLogTests {
@@ -8,7 +9,7 @@ import Testing
         try fixture.db.query(
             "SELECT s.name FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id WHERE d.event_id = ? ORDER BY s.name",
             [.text(eventID)]
-        ).map { $0.text(0) }
+        ).map { try $0.text("name") }
     }
 
     @Test func emitFansOutToActiveMatchingSubscriptionsOnly() throws {
@@ -35,7 +36,7 @@ import Testing
         // The deliveries are due right away and carry the envelope bytes unchanged.
         let due = try fixture.deliveries.due(now: fixture.now)
         #expect(due.count == 4)
-        #expect(due.filter { $0.eventID == "evt-a" }.allSatisfy { $0.body == body && $0.state == "pending" && !$0.isTest })
+        #expect(due.filter { $0.eventID == "evt-a" }.allSatisfy { $0.body == body && $0.state == .pending && !$0.isTest })
         #expect(try fixture.deliveries.due(now: fixture.now - 1).isEmpty)
     }
 
@@ -56,32 +57,32 @@ import Testing
         let deliveryID = try #require(try fixture.deliveries.due(now: fixture.now).first?.id)
         let log = fixture.deliveries
 
-        try log.record(attempt(outcome: "http_status", status: 500), deliveryID: deliveryID, subscriptionID: id,
-                       nextAttemptAt: fixture.now + 5, giveUp: false, now: fixture.now)
+        try log.record(attempt(outcome: .httpStatus, status: 500), deliveryID: deliveryID, subscriptionID: id,
+                       nextAttemptAt: fixture.now + 5, giveUp: false, updatesFailingClock: true, now: fixture.now)
         var s = try #require(try fixture.store.find(id: id))
         #expect(s.lastDeliveryAt == fixture.now)
-        #expect(s.lastDeliveryOutcome == "http_status")
+        #expect(s.lastDeliveryOutcome == .httpStatus)
         #expect(s.lastDeliveryStatus == 500)
         #expect(s.failingSince == fixture.now)
         var delivery = try #require(try log.delivery(id: deliveryID))
-        #expect(delivery.state == "pending")
+        #expect(delivery.state == .pending)
         #expect(delivery.attempts == 1)
         #expect(delivery.nextAttemptAt == fixture.now + 5)
 
-        try log.record(attempt(outcome: "timeout", status: nil), deliveryID: deliveryID, subscriptionID: id,
-                       nextAttemptAt: fixture.now + 300, giveUp: false, now: fixture.now + 5)
+        try log.record(attempt(outcome: .timeout, status: nil), deliveryID: deliveryID, subscriptionID: id,
+                       nextAttemptAt: fixture.now + 300, giveUp: false, updatesFailingClock: true, now: fixture.now + 5)
         s = try #require(try fixture.store.find(id: id))
         #expect(s.failingSince == fixture.now, "failing_since must keep the first failure")
         #expect(s.lastDeliveryStatus == nil)
 
-        try log.record(attempt(outcome: "success", status: 204), deliveryID: deliveryID, subscriptionID: id,
-                       nextAttemptAt: nil, giveUp: false, now: fixture.now + 305)
+        try log.record(attempt(outcome: .success, status: 204), deliveryID: deliveryID, subscriptionID: id,
+                       nextAttemptAt: nil, giveUp: false, updatesFailingClock: true, now: fixture.now + 305)
         s = try #require(try fixture.store.find(id: id))
         #expect(s.failingSince == nil)
-        #expect(s.lastDeliveryOutcome == "success")
+        #expect(s.lastDeliveryOutcome == .success)
         #expect(s.lastDeliveryAt == fixture.now + 305)
         delivery = try #require(try log.delivery(id: deliveryID))
-        #expect(delivery.state == "succeeded")
+        #expect(delivery.state == .succeeded)
         #expect(delivery.attempts == 3)
         #expect(delivery.nextAttemptAt == nil)
         #expect(try log.due(now: fixture.now + 10_000).isEmpty)
@@ -97,11 +98,11 @@ import Testing
         let id = try fixture.create()
         let deliveryID = try fixture.deliveries.createDelivery(
             subscriptionID: id, eventID: "evt-t", eventType: "conversation.ended", body: "{}", isTest: true, due: nil, now: fixture.now)
-        #expect(try fixture.deliveries.delivery(id: deliveryID)?.state == "sending")
-        try fixture.deliveries.record(attempt(outcome: "blocked", status: nil), deliveryID: deliveryID, subscriptionID: id,
-                                      nextAttemptAt: nil, giveUp: true, now: fixture.now)
+        #expect(try fixture.deliveries.delivery(id: deliveryID)?.state == .sending)
+        try fixture.deliveries.record(attempt(outcome: .blocked, status: nil), deliveryID: deliveryID, subscriptionID: id,
+                                      nextAttemptAt: nil, giveUp: true, updatesFailingClock: true, now: fixture.now)
         let delivery = try #require(try fixture.deliveries.delivery(id: deliveryID))
-        #expect(delivery.state == "failed")
+        #expect(delivery.state == .failed)
         #expect(delivery.isTest)
     }
 
@@ -112,8 +113,8 @@ import Testing
             subscriptionID: id, eventID: "evt-h", eventType: "conversation.ended", body: "{}", isTest: false, due: nil, now: fixture.now)
         let headers = [("Content-Type", "application/json"), ("X-Webhook-Id", "evt-h"), ("X-Webhook-Signature", "sha256=ab, sha256=cd")]
         let attemptID = try fixture.deliveries.record(
-            attempt(outcome: "success", status: 200, headers: headers), deliveryID: deliveryID, subscriptionID: id,
-            nextAttemptAt: nil, giveUp: false, now: fixture.now)
+            attempt(outcome: .success, status: 200, headers: headers), deliveryID: deliveryID, subscriptionID: id,
+            nextAttemptAt: nil, giveUp: false, updatesFailingClock: true, now: fixture.now)
         let stored = try #require(try fixture.deliveries.attempt(id: attemptID, subscriptionID: id))
         #expect(stored.requestHeaders.map(\.name) == headers.map(\.0))
         #expect(stored.requestHeaders.map(\.value) == headers.map(\.1))
@@ -128,8 +129,8 @@ import Testing
         let deliveryID = try fixture.deliveries.createDelivery(
             subscriptionID: id, eventID: "evt-p", eventType: "conversation.ended", body: "{}", isTest: false, due: nil, now: fixture.now)
         for _ in 1...3 {
-            try fixture.deliveries.record(attempt(outcome: "timeout", status: nil), deliveryID: deliveryID, subscriptionID: id,
-                                          nextAttemptAt: fixture.now, giveUp: false, now: fixture.now)
+            try fixture.deliveries.record(attempt(outcome: .timeout, status: nil), deliveryID: deliveryID, subscriptionID: id,
+                                          nextAttemptAt: fixture.now, giveUp: false, updatesFailingClock: true, now: fixture.now)
         }
         let first = try fixture.deliveries.attempts(subscriptionID: id, page: 1, pageSize: 2)
         #expect(first.attempts.map(\.attempt) == [3, 2])
@@ -152,12 +153,12 @@ import Testing
         #expect(s.version == 2)
         #expect(try fixture.deliveries.due(now: fixture.now + 100).isEmpty)
         let entry = try #require(try AuditLog(fixture.db).recent().first)
-        #expect(entry.action == "disable")
+        #expect(entry.action == .disable)
         #expect(entry.actor.contains("automatic"))
 
         // Disabling again keeps the first reason and writes no second entry.
         try fixture.deliveries.disable(subscriptionID: id, reason: "failing for 5 days", now: fixture.now + 2)
         #expect(try fixture.store.find(id: id)?.disabledReason == "the endpoint answered 410 Gone")
-        #expect(try AuditLog(fixture.db).recent().filter { $0.action == "disable" }.count == 1)
+        #expect(try AuditLog(fixture.db).recent().filter { $0.action == .disable }.count == 1)
     }
 }

@@ -1,4 +1,5 @@
-import HooklineStore
+@testable import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct SubscriptionStoreTests {
@@ -14,7 +15,7 @@ import Testing
         #expect(s.url == "https://crm.example/hooks")
         #expect(s.active)
         #expect(s.status == .active)
-        #expect(s.signatureScheme == "hookline")
+        #expect(s.signatureScheme == .hookline)
         #expect(s.secret == "whsec_first")
         #expect(s.hasSecret)
         #expect(s.eventTypes == ["conversation.ended", "conversation.started"])
@@ -30,14 +31,14 @@ import Testing
         let fixture = try F()
         let id = try fixture.create()
         let draft = SubscriptionDraft(
-            name: "Renamed", url: "https://new.example/h", active: false, signatureScheme: "standard-webhooks",
+            name: "Renamed", url: "https://new.example/h", active: false, signatureScheme: .standardWebhooks,
             eventTypes: ["conversation.started"], agentUUIDs: [F.agentA.uuid])
         try fixture.store.update(id: id, with: draft, expectedVersion: 1, actor: "bob", now: fixture.now + 5)
         let s = try #require(try fixture.store.find(id: id))
         #expect(s.name == "Renamed")
         #expect(s.url == "https://new.example/h")
         #expect(s.status == .inactive)
-        #expect(s.signatureScheme == "standard-webhooks")
+        #expect(s.signatureScheme == .standardWebhooks)
         #expect(s.eventTypes == ["conversation.started"])
         #expect(s.agentUUIDs == [F.agentA.uuid])
         #expect(s.version == 2)
@@ -48,7 +49,7 @@ import Testing
         let fixture = try F()
         let id = try fixture.create()
         var draft = SubscriptionDraft(
-            name: "First save", url: "https://example.com/hook", active: true, signatureScheme: "hookline",
+            name: "First save", url: "https://example.com/hook", active: true, signatureScheme: .hookline,
             eventTypes: ["conversation.ended"], agentUUIDs: [])
         try fixture.store.update(id: id, with: draft, expectedVersion: 1, actor: "alice", now: fixture.now)
         draft.name = "Second save on an old page"
@@ -66,7 +67,7 @@ import Testing
 
     @Test func updateOfMissingSubscriptionIsNotFound() throws {
         let fixture = try F()
-        let draft = SubscriptionDraft(name: "x", url: "https://x", active: true, signatureScheme: "hookline", eventTypes: ["conversation.ended"], agentUUIDs: [])
+        let draft = SubscriptionDraft(name: "x", url: "https://x", active: true, signatureScheme: .hookline, eventTypes: ["conversation.ended"], agentUUIDs: [])
         do {
             try fixture.store.update(id: 42, with: draft, expectedVersion: 1, actor: "a", now: 0)
             Issue.record("no error")
@@ -113,7 +114,7 @@ import Testing
         #expect(try fixture.deliveries.emit(eventID: "evt-1", eventType: "conversation.ended", agentUUID: F.agentA.uuid, body: "{}", now: fixture.now) == 2)
         let delivery = try fixture.scalar("SELECT id FROM deliveries WHERE subscription_id = ?", [.of(id)])
         try fixture.deliveries.record(
-            attempt(outcome: "success", status: 200), deliveryID: delivery, subscriptionID: id, nextAttemptAt: nil, giveUp: false, now: fixture.now)
+            attempt(outcome: .success, status: 200), deliveryID: delivery, subscriptionID: id, nextAttemptAt: nil, giveUp: false, updatesFailingClock: true, now: fixture.now)
         try fixture.store.delete(id: id, expectedVersion: 1, actor: "alice", now: fixture.now)
 
         #expect(try fixture.store.find(id: id) == nil)
@@ -122,7 +123,7 @@ import Testing
         }
         #expect(try fixture.store.find(id: keep) != nil)
         #expect(try fixture.scalar("SELECT count(*) FROM deliveries WHERE subscription_id = ?", [.of(keep)]) == 1)
-        #expect(try AuditLog(fixture.db).recent().first?.action == "delete")
+        #expect(try AuditLog(fixture.db).recent().first?.action == .delete)
     }
 
     @Test func deleteWithStaleVersionKeepsTheSubscription() throws {
@@ -194,10 +195,10 @@ import Testing
     }
 }
 
-func attempt(outcome: String, status: Int?, headers: [(name: String, value: String)] = []) -> AttemptRecord {
+func attempt(outcome: AttemptOutcome, status: Int?, headers: [(name: String, value: String)] = []) -> AttemptRecord {
     AttemptRecord(
         url: "https://example.com/hook", requestHeaders: headers, requestBody: "{}", statusCode: status, latencyMilliseconds: 12.5,
-        outcome: outcome, message: outcome == "success" ? "" : "failed", responseExcerpt: "ok")
+        outcome: outcome, message: outcome == .success ? "" : "failed", responseExcerpt: "ok")
 }
 
 @Suite struct ReenableTests {
@@ -209,10 +210,10 @@ func attempt(outcome: String, status: Int?, headers: [(name: String, value: Stri
         let fixture = try F()
         let id = try fixture.create()
         try fixture.deliveries.record(
-            attempt(outcome: "timeout", status: nil),
+            attempt(outcome: .timeout, status: nil),
             deliveryID: try fixture.deliveries.createDelivery(
                 subscriptionID: id, eventID: "e", eventType: "conversation.ended", body: "{}", isTest: false, due: nil, now: 1),
-            subscriptionID: id, nextAttemptAt: nil, giveUp: true, now: 1)
+            subscriptionID: id, nextAttemptAt: nil, giveUp: true, updatesFailingClock: true, now: 1)
         try fixture.deliveries.disable(subscriptionID: id, reason: "failing for 5 days", now: fixture.now)
         let disabled = try #require(try fixture.store.find(id: id))
         let draft = SubscriptionDraft(
@@ -225,7 +226,7 @@ func attempt(outcome: String, status: Int?, headers: [(name: String, value: Stri
         #expect(s.failingSince == nil)
         #expect(s.version == disabled.version + 1)
         let entry = try #require(try AuditLog(fixture.db).recent().first)
-        #expect(entry.action == "update")
+        #expect(entry.action == .update)
         #expect(entry.changes.entries.contains { $0.field == "disabled" && $0.old == "failing for 5 days" })
     }
 }

@@ -1,54 +1,28 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 import HooklineTemplates
+import HooklineTestSupport
 
 /// A temporary directory of template files (`name` → `name.html`), removed when released.
 final class TemplateDirectory {
-    let path: String
-    private var files: Set<String> = []
-    private var subdirectories: [String] = []
+    private let directory = TemporaryDirectory(prefix: "hookline-templates")
+    var path: String { directory.path }
 
     init(_ templates: [String: String]) {
-        var pattern = Array("/tmp/hookline-templates-XXXXXX".utf8CString)
-        guard mkdtemp(&pattern) != nil else { fatalError("mkdtemp failed: errno \(errno)") }
-        path = String(decoding: pattern.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         for (name, contents) in templates {
             add(name, contents)
         }
     }
 
     func add(_ name: String, _ contents: String) {
-        if let slash = name.lastIndex(of: "/") {
-            let subdirectory = path + "/" + name[..<slash]
-            if mkdir(subdirectory, 0o755) == 0 { subdirectories.append(subdirectory) }
-        }
-        let file = path + "/" + name + ".html"
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { fatalError("cannot create \(file): errno \(errno)") }
-        let bytes = Array(contents.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        precondition(written == bytes.count)
-        close(descriptor)
-        files.insert(file)
+        directory.write(name + ".html", contents)
     }
 
     func remove(_ name: String) {
-        let file = path + "/" + name + ".html"
-        unlink(file)
-        files.remove(file)
+        try? FileManager.default.removeItem(atPath: directory.file(name + ".html"))
     }
 
     func library() -> TemplateLibrary {
         TemplateLibrary(directory: path)
-    }
-
-    deinit {
-        for file in files { unlink(file) }
-        for subdirectory in subdirectories.reversed() { rmdir(subdirectory) }
-        rmdir(path)
     }
 }
 

@@ -12,7 +12,7 @@ enum DeletePage {
             return try context.page("delete", title: "Delete “\(subscription.name)”?", values)
         }
         let version = context.request.form["version"].flatMap(Int.init)
-        let store = try context.subscriptions
+        let store = try context.store.subscriptions
         do {
             try store.delete(id: subscription.id, expectedVersion: version, actor: context.actor, now: context.now)
         } catch .conflict {

@@ -9,8 +9,8 @@ enum DeliveriesPage {
         guard let page = Int(pageText), page >= 1, page <= 1_000_000 else {
             throw PageFailure.badRequest("The page must be a number from 1 upwards.", title: "Bad page")
         }
-        let log = DeliveryLog(try context.database())
-        let (attempts, hasNext) = try log.attempts(subscriptionID: subscription.id, page: page)
+        let log = try context.store.deliveries
+        let (attempts, hasNext) = try log.attempts(subscriptionID: subscription.id, page: page, pageSize: 50)
         var values = try PageValues.subscription(subscription, context: context)
         values["attempts"] = .list(attempts.map { PageValues.attempt($0, links: context.links) })
         values["page"] = .int(page)
@@ -34,7 +34,7 @@ enum DeliveriesPage {
     /// The attempt named by `:attempt`, if it belongs to `subscription`; else a 404 page.
     static func loadAttempt(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> DeliveryAttempt {
         let attemptID = parameters["attempt"] ?? 0
-        guard let attempt = try DeliveryLog(try context.database()).attempt(id: attemptID, subscriptionID: subscription.id) else {
+        guard let attempt = try context.store.deliveries.attempt(id: attemptID, subscriptionID: subscription.id) else {
             throw PageFailure.notFound("There is no delivery attempt \(attemptID) for this webhook.")
         }
         return attempt

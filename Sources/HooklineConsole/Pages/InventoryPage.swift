@@ -7,9 +7,9 @@ import HooklineTemplates
 enum InventoryPage {
     @Sendable static func show(_ context: PageContext) throws -> Response {
         let query = try parseQuery(context.request.query)
-        let store = try context.subscriptions
+        let store = try context.store.subscriptions
         let page = try store.inventory(query)
-        let catalog = try context.catalog
+        let catalog = try context.store.catalog
         let agents = try catalog.agents()
         let events = try catalog.eventTypes()
 
@@ -63,8 +63,8 @@ enum InventoryPage {
         values["version"] = .int(s.version)
         values["last_delivery"] = .bool(s.lastDeliveryAt != nil)
         if let at = s.lastDeliveryAt {
-            values["last_delivery_label"] = .text(DeliveryWording.outcomeLabel(s.lastDeliveryOutcome ?? "", status: s.lastDeliveryStatus))
-            values["last_delivery_class"] = .text(s.lastDeliveryOutcome == "success" ? "ok" : "failed")
+            values["last_delivery_label"] = .text(DeliveryWording.outcomeLabel(s.lastDeliveryOutcome, status: s.lastDeliveryStatus))
+            values["last_delivery_class"] = .text(s.lastDeliveryOutcome == .success ? "ok" : "failed")
             values["last_delivery_time"] = .text(Timestamp.display(at))
         }
         return .dict(values)
@@ -139,9 +139,9 @@ enum InventoryPage {
         var name: String? = nil
         if let id = query["id"].flatMap(Int.init), id > 0 {
             if notice == .deleted {
-                name = try AuditLog(try context.database()).recent(limit: 1, subscriptionID: id).first?.subscriptionName
+                name = try context.store.audit.recent(limit: 1, subscriptionID: id).first?.subscriptionName
             } else {
-                name = try context.subscriptions.find(id: id)?.name
+                name = try context.store.subscriptions.find(id: id)?.name
             }
         }
         return notice.text(name: name)

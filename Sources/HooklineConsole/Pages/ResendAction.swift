@@ -6,7 +6,7 @@ import HooklineStore
 enum ResendAction {
     @Sendable static func handle(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
         let attempt = try DeliveriesPage.loadAttempt(context, subscription, parameters)
-        guard let delivery = try DeliveryLog(try context.database()).delivery(id: attempt.deliveryID) else {
+        guard let delivery = try context.store.deliveries.delivery(id: attempt.deliveryID) else {
             throw PageFailure.notFound("The delivery of attempt \(attempt.id) no longer exists.")
         }
         let attemptID = try context.webhookSender().resend(delivery, to: subscription, context: context)

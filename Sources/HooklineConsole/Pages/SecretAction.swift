@@ -11,7 +11,7 @@ enum SecretAction {
             throw PageFailure.badRequest("The field action was sent more than once.")
         }
         let action = form["action"] ?? "regenerate"
-        let store = try context.subscriptions
+        let store = try context.store.subscriptions
         switch action {
         case "generate", "regenerate":
             let secret = try SigningSecret.generate()

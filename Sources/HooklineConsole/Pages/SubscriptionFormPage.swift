@@ -6,7 +6,7 @@ import HooklineTemplates
 /// `GET/POST /new` and `GET/POST /<id>/edit`.
 enum SubscriptionFormPage {
     @Sendable static func create(_ context: PageContext) throws -> Response {
-        let catalog = try context.catalog
+        let catalog = try context.store.catalog
         let agents = try catalog.agents()
         let events = try catalog.eventTypes()
         guard context.request.method == .post else {
@@ -20,7 +20,7 @@ enum SubscriptionFormPage {
         guard form.isValid else {
             return try render(context, form: form, agents: agents, events: events, submission: submission ?? Identifier.token(), status: .unprocessable)
         }
-        let store = try context.subscriptions
+        let store = try context.store.subscriptions
         // The same form submitted twice (double click, back + resubmit) creates one webhook.
         if let submission, let existing = try store.createdBy(token: submission) {
             return .redirect(to: context.links.subscription(existing, notice: .created))
@@ -32,7 +32,7 @@ enum SubscriptionFormPage {
     }
 
     @Sendable static func edit(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
-        let catalog = try context.catalog
+        let catalog = try context.store.catalog
         let agents = try catalog.agents()
         let events = try catalog.eventTypes()
         guard context.request.method == .post else {
@@ -42,7 +42,7 @@ enum SubscriptionFormPage {
         guard form.isValid, let version = form.version else {
             return try render(context, form: form, agents: agents, events: events, editing: subscription, status: .unprocessable)
         }
-        let store = try context.subscriptions
+        let store = try context.store.subscriptions
         do {
             try store.update(id: subscription.id, with: form.draft, expectedVersion: version, actor: context.actor, now: context.now)
         } catch .conflict(let current) {

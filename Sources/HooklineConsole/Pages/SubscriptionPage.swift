@@ -11,14 +11,14 @@ enum SubscriptionPage {
         var revealed: String? = nil
         var revealGone = false
         if let token = query["reveal"] {
-            revealed = try context.subscriptions.consumeReveal(token: token, subscriptionID: subscription.id, now: context.now)
+            revealed = try context.store.subscriptions.consumeReveal(token: token, subscriptionID: subscription.id, now: context.now)
             revealGone = revealed == nil
         }
         values["revealed_secret"] = .text(revealed ?? "")
         values["reveal_gone"] = .bool(revealGone)
         values["grace_until"] = .text(SubscriptionFormPage.graceText(subscription, now: context.now))
 
-        let entries = try AuditLog(try context.database()).recent(limit: 20, subscriptionID: subscription.id)
+        let entries = try context.store.audit.recent(limit: 20, subscriptionID: subscription.id)
         values["audit"] = .list(entries.map { PageValues.auditEntry($0, links: context.links) })
 
         let notice = Notice(query: query).map { $0.text(name: subscription.name) }

@@ -6,7 +6,7 @@ import HooklineTemplates
 /// and redirects to `GET /<id>/test?attempt=<n>`, which shows the request and the answer.
 enum TestSendPage {
     @Sendable static func handle(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
-        let events = try context.catalog.eventTypes().filter { subscription.eventTypes.contains($0.name) }
+        let events = try context.store.catalog.eventTypes().filter { subscription.eventTypes.contains($0.name) }
 
         if context.request.method == .post {
             let form = context.request.form
@@ -21,7 +21,7 @@ enum TestSendPage {
 
         var result: DeliveryAttempt? = nil
         if let raw = context.request.query["attempt"] {
-            guard let id = Int(raw), let attempt = try DeliveryLog(try context.database()).attempt(id: id, subscriptionID: subscription.id) else {
+            guard let id = Int(raw), let attempt = try context.store.deliveries.attempt(id: id, subscriptionID: subscription.id) else {
                 throw PageFailure.notFound("There is no test delivery \(raw.prefix(20)) for this webhook.")
             }
             result = attempt

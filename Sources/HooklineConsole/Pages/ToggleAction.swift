@@ -9,7 +9,7 @@ enum ToggleAction {
             throw PageFailure.badRequest("Send active=1 to activate or active=0 to deactivate.")
         }
         let version = form["version"].flatMap(Int.init)
-        let store = try context.subscriptions
+        let store = try context.store.subscriptions
         do {
             try store.setActive(
                 id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)

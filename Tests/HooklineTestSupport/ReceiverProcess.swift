@@ -5,31 +5,31 @@ import Foundation
 ///
 /// The kit is found through `HOOKLINE_RECEIVERS_PY`, or as `e2e/receivers.py` or
 /// `Tests/e2e/receivers.py` in a directory above this file.
-final class ReceiverProcess {
-    struct Request {
-        let method: String
-        let path: String
-        let headers: [(name: String, value: String)]
-        let body: [UInt8]
-        let connection: Int
+public final class ReceiverProcess {
+    public struct Request {
+        public let method: String
+        public let path: String
+        public let headers: [(name: String, value: String)]
+        public let body: [UInt8]
+        public let connection: Int
         /// The receiver's monotonic clock, in seconds, when the request had arrived in full
         /// (before any delayed answer); only differences between requests mean anything.
-        let receivedAt: Double
+        public let receivedAt: Double
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
-        func headerIndex(_ name: String) -> Int? {
+        public func headerIndex(_ name: String) -> Int? {
             headers.firstIndex { $0.name.lowercased() == name.lowercased() }
         }
     }
 
-    enum LaunchError: Error, CustomStringConvertible {
+    public enum LaunchError: Error, CustomStringConvertible {
         case kitNotFound
         case noReadyLine(String)
 
-        var description: String {
+        public var description: String {
             switch self {
             case .kitNotFound:
                 "receivers.py not found: set HOOKLINE_RECEIVERS_PY or keep e2e/receivers.py above the tests"
@@ -38,15 +38,17 @@ final class ReceiverProcess {
         }
     }
 
-    let port: Int
-    let baseURL: String
-    let caFile: String?
+    public let port: Int
+    public let baseURL: String
+    /// The test CA that signed the receiver's certificate (TLS receivers only).
+    public let caFile: String?
     private let process = Process()
     private let input = Pipe()
     private let logPath: String
     private var stopped = false
 
-    init(tls: Bool = false) throws {
+    /// Starts a receiver (HTTPS with a fresh test CA when `tls`) and waits until it listens.
+    public init(tls: Bool = false) throws {
         guard let kit = ReceiverProcess.findKit() else { throw LaunchError.kitNotFound }
         logPath = NSTemporaryDirectory() + "hookline-receiver-\(UUID().uuidString).jsonl"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -55,7 +57,10 @@ final class ReceiverProcess {
         process.arguments = ["python3", kit, "serve", "--log", logPath] + (tls ? ["--tls"] : [])
         process.standardInput = input
         process.standardOutput = output
-        try process.run()
+        do { try process.run() } catch {
+            try? FileManager.default.removeItem(atPath: logPath)
+            throw error
+        }
 
         var line = Data()
         while !line.contains(UInt8(ascii: "\n")) {
@@ -66,7 +71,10 @@ final class ReceiverProcess {
         guard let ready = try? JSONSerialization.jsonObject(with: line) as? [String: Any],
             let port = ready["port"] as? Int, let url = ready["url"] as? String
         else {
+            // deinit does not run for a failed init: clean up here so nothing is left behind.
             process.terminate()
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: logPath)
             throw LaunchError.noReadyLine(String(decoding: line, as: UTF8.self))
         }
         self.port = port
@@ -76,10 +84,10 @@ final class ReceiverProcess {
 
     deinit { stop() }
 
-    func url(_ path: String) -> String { baseURL + path }
+    public func url(_ path: String) -> String { baseURL + path }
 
     /// Every event the receiver logged so far, oldest first.
-    func events() -> [[String: Any]] {
+    public func events() -> [[String: Any]] {
         guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
@@ -87,11 +95,12 @@ final class ReceiverProcess {
     }
 
     /// TCP connections accepted so far (logged before any byte is read).
-    func connectionCount() -> Int {
+    public func connectionCount() -> Int {
         events().filter { $0["event"] as? String == "connection" }.count
     }
 
-    func requests() -> [Request] {
+    /// Every request received so far, oldest first.
+    public func requests() -> [Request] {
         events().filter { $0["event"] as? String == "request" }.map { event in
             let pairs = (event["headers"] as? [[String]] ?? []).map { (name: $0[0], value: $0[1]) }
             let body = Data(base64Encoded: event["body_base64"] as? String ?? "") ?? Data()
@@ -106,7 +115,8 @@ final class ReceiverProcess {
         }
     }
 
-    func stop() {
+    /// Stops the receiver (it removes its test CA) and deletes the log; safe to call twice.
+    public func stop() {
         guard !stopped else { return }
         stopped = true
         try? input.fileHandleForWriting.close()
@@ -130,7 +140,7 @@ final class ReceiverProcess {
 }
 
 /// A loopback TCP port with nothing listening (bound, then released).
-func closedLoopbackPort() -> Int {
+public func closedLoopbackPort() -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(descriptor) }
     var address = sockaddr_in()

@@ -1,0 +1,13 @@
+/// What an audit entry records. The raw value is the text stored in `audit_log.action`.
+public enum AuditAction: String, Sendable, CaseIterable {
+    case create
+    case update
+    case activate
+    case deactivate
+    case delete
+    case generateSecret = "generate_secret"
+    case regenerateSecret = "regenerate_secret"
+    case removeSecret = "remove_secret"
+    /// An automatic disable (410 Gone, or failing for five days).
+    case disable
+}

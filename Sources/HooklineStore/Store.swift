@@ -1,0 +1,119 @@
+/// The store's interface: everything the pages, the worker and the CLI may ask of persistence.
+///
+/// A backend provides four parts — subscriptions, account data (``CatalogBackend``), the audit
+/// log and deliveries — each an explicit protocol below. ``Store/open(databasePath:)`` opens the
+/// SQLite backend (``SubscriptionStore``, ``Catalog``, ``AuditLog``, ``DeliveryLog``); a
+/// PostgreSQL backend (DESIGN §10) would conform its own four types and be chosen there.
+///
+/// What every backend must guarantee, whatever the engine:
+/// - each change is one transaction; a change to a subscription writes its audit entry in the
+///   same transaction and is refused with ``ChangeError/conflict(_:)`` when the version moved;
+/// - secrets never reach the audit log;
+/// - values cross the boundary typed (``DeliveryState``, ``AttemptOutcome``, ``AuditAction``,
+///   `SignatureScheme`); a stored value that does not decode is a ``StoreError`` naming the column.
+public struct Store {
+    public let subscriptions: any SubscriptionBackend
+    public let catalog: any CatalogBackend
+    public let audit: any AuditBackend
+    public let deliveries: any DeliveryBackend
+
+    public init(
+        subscriptions: any SubscriptionBackend, catalog: any CatalogBackend, audit: any AuditBackend,
+        deliveries: any DeliveryBackend
+    ) {
+        self.subscriptions = subscriptions
+        self.catalog = catalog
+        self.audit = audit
+        self.deliveries = deliveries
+    }
+
+    /// The SQLite backend on an open (and migrated) connection.
+    public init(_ db: Database) {
+        self.init(subscriptions: SubscriptionStore(db), catalog: Catalog(db), audit: AuditLog(db), deliveries: DeliveryLog(db))
+    }
+
+    /// Opens the SQLite database at `databasePath`, creating and migrating it as needed.
+    public static func open(databasePath: String) throws -> Store {
+        let db = try Database(path: databasePath)
+        try Schema.migrate(db)
+        return Store(db)
+    }
+}
+
+/// Subscriptions: reading the inventory and making audited, version-checked changes.
+public protocol SubscriptionBackend {
+    /// A subscription with its event types and agents, or nil.
+    func find(id: Int) throws -> Subscription?
+    /// One page of the inventory; the cost follows the page size, not the inventory's size.
+    func inventory(_ query: InventoryQuery) throws -> InventoryPage
+    /// How many subscriptions exist.
+    func count() throws -> Int
+    /// The subscription created by the form submission `token`, if that form was already submitted.
+    func createdBy(token: String) throws -> Int?
+    /// Creates a subscription (audited as ``AuditAction/create``) and returns its id.
+    func create(_ draft: SubscriptionDraft, secret: String?, creationToken: String?, actor: String, now: Int) throws -> Int
+    /// Saves an edit made on top of `expectedVersion`; enabling by hand clears an automatic disable.
+    func update(id: Int, with draft: SubscriptionDraft, expectedVersion: Int, actor: String, now: Int) throws(ChangeError)
+    /// Turns a subscription on or off; turning it on clears an automatic disable.
+    func setActive(id: Int, active: Bool, expectedVersion: Int?, actor: String, now: Int) throws(ChangeError)
+    /// Deletes a subscription with its scope and delivery log.
+    func delete(id: Int, expectedVersion: Int?, actor: String, now: Int) throws(ChangeError)
+    /// Sets (keeping the old secret signing until `graceUntil`) or removes the secret; returns a reveal token when set.
+    func replaceSecret(id: Int, newSecret: String?, graceUntil: Int?, actor: String, now: Int) throws(ChangeError) -> String?
+    /// Stores a secret for exactly one display and returns the token that unlocks it.
+    func createReveal(subscriptionID: Int, secret: String, now: Int) throws -> String
+    /// The secret for `token`, once; nil when already shown or older than 15 minutes.
+    func consumeReveal(token: String, subscriptionID: Int, now: Int) throws -> String?
+}
+
+/// Account data: the organization, agents and the event catalogue.
+public protocol CatalogBackend {
+    func organization() throws -> Organization
+    /// Renames the organization; a nil `uuid` keeps the current one.
+    func setOrganization(name: String, uuid: String?) throws
+    /// Agents by name.
+    func agents() throws -> [Agent]
+    func agent(uuid: String) throws -> Agent?
+    /// Adds an agent or renames an existing one; true when it was new. Refuses a malformed uuid or name.
+    func upsertAgent(_ agent: Agent) throws -> Bool
+    /// Upserts every agent in one transaction (all or none); returns how many were new.
+    func importAgents(_ agents: [Agent]) throws -> Int
+    /// Event types by group, then catalogue position.
+    func eventTypes() throws -> [EventType]
+    func eventType(named name: String) throws -> EventType?
+    /// Adds or updates an event type; true when it was new. Refuses a bad name or non-object sample.
+    func upsertEventType(_ event: EventType) throws -> Bool
+    /// Upserts every event type in one transaction (all or none); returns how many were new.
+    func importEventTypes(_ events: [EventType]) throws -> Int
+}
+
+/// The audit log of every change (never a secret).
+public protocol AuditBackend {
+    func record(actor: String, action: AuditAction, subscriptionID: Int?, name: String, changes: AuditChanges, now: Int) throws
+    /// The newest entries first, optionally for one subscription.
+    func recent(limit: Int, subscriptionID: Int?) throws -> [AuditEntry]
+}
+
+/// Events, deliveries and their attempts: what the worker and the sending pages need.
+public protocol DeliveryBackend {
+    /// A subscription's attempts, newest first, one page at a time.
+    func attempts(subscriptionID: Int, page: Int, pageSize: Int) throws -> (attempts: [DeliveryAttempt], hasNextPage: Bool)
+    func attempt(id: Int, subscriptionID: Int) throws -> DeliveryAttempt?
+    func delivery(id: Int) throws -> Delivery?
+    /// Creates a delivery: ``DeliveryState/pending`` at `due`, or ``DeliveryState/sending`` (sent by the caller now) when nil.
+    func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int) throws -> Int
+    /// Records an attempt in one transaction: the attempt, the delivery's state and next attempt,
+    /// the subscription's last delivery and — only with `updatesFailingClock` — its failing streak.
+    func record(
+        _ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, updatesFailingClock: Bool,
+        now: Int
+    ) throws -> Int
+    /// Pending deliveries whose next attempt is due, oldest first.
+    func due(now: Int, limit: Int) throws -> [Delivery]
+    /// Marks a delivery ``DeliveryState/cancelled`` (its subscription was inactive or disabled).
+    func cancel(deliveryID: Int) throws
+    /// Stores an event and fans it out in one transaction; returns the deliveries created (0 for a repeated event id).
+    func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int
+    /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``) and fails its pending deliveries.
+    func disable(subscriptionID: Int, reason: String, now: Int) throws
+}
