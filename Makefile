@@ -19,6 +19,9 @@ LOCALSTATEDIR ?= /var
 DESTDIR      ?=
 PYTEST_ARGS  ?=
 
+# The tests run with their own TMPDIR, so nothing they (or SwiftPM, or Chromium) leave behind
+# lands in the system's /tmp; `unit` also fails if a test left a file of its own there.
+TEST_TMP      = $(CURDIR)/.build/test-tmp
 RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV          = .venv
 DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
@@ -27,7 +30,7 @@ DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
 TEST_PACKAGES = $(DEV_PACKAGES) build-essential apache2 apache2-utils chromium chromium-driver \
                 fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless
 
-.PHONY: all build run deps test-deps test lint unit e2e venv install bench screenshots clean
+.PHONY: all build run deps test-deps test-tmp test lint unit e2e venv install bench screenshots clean
 
 all: build
 
@@ -43,14 +46,21 @@ run: deps build
 test-deps:
 	Deploy/ensure-packages.sh $(TEST_PACKAGES)
 
-test: test-deps lint unit build e2e
+test: export TMPDIR = $(TEST_TMP)
+test: test-deps test-tmp lint unit build e2e
+
+test-tmp:
+	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 unit:
-	$(SWIFT) build
-	$(SWIFT) test
+	mkdir -p $(TEST_TMP) && ls -A $(TEST_TMP) | sort > $(TEST_TMP).before
+	TMPDIR=$(TEST_TMP) $(SWIFT) build
+	TMPDIR=$(TEST_TMP) $(SWIFT) test
+	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v '^TemporaryDirectory\.' || true); \
+	if [ -n "$$left" ]; then echo "swift test left these in TMPDIR: $$left" >&2; exit 1; fi
 
 venv: $(VENV)/.installed
 
@@ -61,7 +71,8 @@ $(VENV)/.installed: Tests/e2e/requirements.txt
 
 # Runs against the binaries already in .build/release (`make test` builds them first).
 e2e: venv
-	SE_AVOID_STATS=true $(VENV)/bin/pytest Tests/e2e $(PYTEST_ARGS)
+	mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) SE_AVOID_STATS=true $(VENV)/bin/pytest Tests/e2e $(PYTEST_ARGS)
 
 install: build
 	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) LOCALSTATEDIR=$(LOCALSTATEDIR) DESTDIR=$(DESTDIR) \

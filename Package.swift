@@ -33,13 +33,15 @@ let package = Package(
         .target(name: "HooklineDispatch", dependencies: ["HooklineCore", "HooklineStore", "HooklineSigning", "HooklineDelivery"]),
 
         // The console pages (no libcurl), and the sender hookline-send gives them for test sends and resends.
-        .target(name: "HooklineConsole", dependencies: ["HooklineCore", "HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning"]),
+        .target(
+            name: "HooklineConsole", dependencies: ["HooklineCore", "HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning"]),
         .target(name: "HooklineSender", dependencies: ["HooklineConsole", "HooklineDispatch"]),
 
         // Thin executables.
         .executableTarget(name: "hookline-console", dependencies: ["HooklineConsole"]),
         .executableTarget(name: "hookline-send", dependencies: ["HooklineSender"]),
-        .executableTarget(name: "hookline", dependencies: ["HooklineCore", "HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
+        .executableTarget(
+            name: "hookline", dependencies: ["HooklineCore", "HooklineCGI", "HooklineStore", "HooklineSigning", "HooklineDispatch"]),
 
         // What every test target shares: temporary directories, store fixtures, the local receiver.
         .target(

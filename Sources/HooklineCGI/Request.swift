@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// One CGI request, decoded from the environment and exactly `CONTENT_LENGTH` bytes of stdin.
 ///
 /// The environment and the body reader are injected so tests build requests directly.

@@ -38,7 +38,8 @@ enum CSRF {
             let cookie = request.cookies[cookieName], isWellFormed(cookie),
             constantTimeEquals(Array(token.utf8), Array(cookie.utf8))
         else {
-            return "The form's security token is missing or out of date (for example after the console's cookie expired). Reload the page and submit again; nothing was changed."
+            return
+                "The form's security token is missing or out of date (for example after the console's cookie expired). Reload the page and submit again; nothing was changed."
         }
         return nil
     }

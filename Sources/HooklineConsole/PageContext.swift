@@ -26,7 +26,9 @@ public class PageShell {
         } catch {
             throw PageFailure(
                 status: .internalError, title: "Hookline is not configured",
-                message: "The configuration could not be loaded: \(error.description). Set HOOKLINE_CONFIG in the web server to the path of hookline.conf.")
+                message:
+                    "The configuration could not be loaded: \(error.description). Set HOOKLINE_CONFIG in the web server to the path of hookline.conf."
+            )
         }
         templates = TemplateLibrary(directory: config.templatesDirectory)
         links = Links(mount: request.scriptName)
@@ -102,7 +104,9 @@ public class PageShell {
     func signInRequired() -> Response {
         errorPage(
             status: .forbidden, title: "Sign-in required",
-            message: "Hookline relies on the web server to sign users in, and this request arrived without a user (REMOTE_USER is empty). Enable Basic auth or single sign-on for the Hookline location in the web server (see the deployment guide). For local development only, set `anonymous = dev` in \(config.sourcePath).")
+            message:
+                "Hookline relies on the web server to sign users in, and this request arrived without a user (REMOTE_USER is empty). Enable Basic auth or single sign-on for the Hookline location in the web server (see the deployment guide). For local development only, set `anonymous = dev` in \(config.sourcePath)."
+        )
     }
 
     /// Adds what every response of this request needs (the CSRF cookie on first visit).

@@ -77,13 +77,14 @@ enum PageValues {
             "name": .text(entry.subscriptionName),
             "link": .text(entry.subscriptionID.map { links.subscription($0) } ?? ""),
             "deleted": .bool(entry.action == .delete),
-            "changes": .list(entry.changes.entries.map { change in
-                [
-                    "field": .text(change.field),
-                    "old": .text(change.old ?? "—"),
-                    "new": .text(change.new ?? "—"),
-                ]
-            }),
+            "changes": .list(
+                entry.changes.entries.map { change in
+                    [
+                        "field": .text(change.field),
+                        "old": .text(change.old ?? "—"),
+                        "new": .text(change.new ?? "—"),
+                    ]
+                }),
         ]
     }
 

@@ -1,5 +1,5 @@
-import HooklineCore
 import HooklineCGI
+import HooklineCore
 import HooklineSigning
 import HooklineStore
 import HooklineTemplates
@@ -105,7 +105,8 @@ struct SubscriptionForm {
 
     var draft: SubscriptionDraft {
         SubscriptionDraft(
-            name: name, url: url, active: active, signatureScheme: SignatureScheme(rawValue: signatureScheme) ?? .hookline, eventTypes: eventTypes,
+            name: name, url: url, active: active, signatureScheme: SignatureScheme(rawValue: signatureScheme) ?? .hookline,
+            eventTypes: eventTypes,
             agentUUIDs: agentUUIDs)
     }
 
@@ -127,18 +128,21 @@ struct SubscriptionForm {
         ]
         for (field, message) in errors { values["error_\(field)"] = .text(message) }
         let selectedAgents = Set(agentUUIDs)
-        values["agents"] = .list(agents.map { agent in
-            ["uuid": .text(agent.uuid), "name": .text(agent.name), "checked": .bool(selectedAgents.contains(agent.uuid))]
-        })
-        values["schemes"] = .list(SignatureScheme.allCases.map { scheme in
-            [
-                "value": .text(scheme.rawValue), "label": .text(scheme.label),
-                "checked": .bool(scheme.rawValue == signatureScheme),
-                "hint": .text(scheme == .hookline
-                    ? "HMAC-SHA256 of the body and timestamp, lowercase hex (default)"
-                    : "v1,base64 over id.timestamp.body, per the Standard Webhooks spec"),
-            ]
-        })
+        values["agents"] = .list(
+            agents.map { agent in
+                ["uuid": .text(agent.uuid), "name": .text(agent.name), "checked": .bool(selectedAgents.contains(agent.uuid))]
+            })
+        values["schemes"] = .list(
+            SignatureScheme.allCases.map { scheme in
+                [
+                    "value": .text(scheme.rawValue), "label": .text(scheme.label),
+                    "checked": .bool(scheme.rawValue == signatureScheme),
+                    "hint": .text(
+                        scheme == .hookline
+                            ? "HMAC-SHA256 of the body and timestamp, lowercase hex (default)"
+                            : "v1,base64 over id.timestamp.body, per the Standard Webhooks spec"),
+                ]
+            })
         values["picker"] = EventPicker(events: events, selected: Set(eventTypes)).value
         return values
     }
@@ -166,12 +170,13 @@ struct EventPicker {
                 "total": .int(members.count),
                 "all_selected": .bool(count == members.count),
                 "mixed": .bool(count > 0 && count < members.count),
-                "events": .list(members.map { event in
-                    [
-                        "name": .text(event.name), "description": .text(event.description),
-                        "checked": .bool(selected.contains(event.name)),
-                    ]
-                }),
+                "events": .list(
+                    members.map { event in
+                        [
+                            "name": .text(event.name), "description": .text(event.description),
+                            "checked": .bool(selected.contains(event.name)),
+                        ]
+                    }),
             ]
         }
         let chosen = events.filter { selected.contains($0.name) }.count

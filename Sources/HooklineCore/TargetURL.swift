@@ -72,7 +72,9 @@ public struct TargetURL: Sendable, Equatable {
         var host = Substring(authority)
         var portText: Substring? = nil
         if host.hasPrefix("[") {
-            guard let close = host.firstIndex(of: "]") else { return .failure(.badHost("The IPv6 address in the URL is missing its closing ].")) }
+            guard let close = host.firstIndex(of: "]") else {
+                return .failure(.badHost("The IPv6 address in the URL is missing its closing ]."))
+            }
             let after = host[host.index(after: close)...]
             if !after.isEmpty {
                 guard after.hasPrefix(":") else { return .failure(.badHost("The URL's host is not valid.")) }
@@ -95,7 +97,9 @@ public struct TargetURL: Sendable, Equatable {
         }
         var port: Int? = nil
         if let portText {
-            guard portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(portText), number >= 1, number <= 65535 else {
+            guard portText.count <= 5, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(portText), number >= 1,
+                number <= 65535
+            else {
                 return .failure(.badPort)
             }
             port = number
@@ -112,7 +116,9 @@ public struct TargetURL: Sendable, Equatable {
     /// The lower-cased scheme when `text` is one (RFC 3986: a letter, then letters, digits, `+-.`).
     private static func scheme(_ text: Substring) -> String? {
         guard let first = text.unicodeScalars.first, first.properties.isAlphabetic, first.isASCII,
-            text.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0)) })
+            text.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0))
+            })
         else { return nil }
         return text.lowercased()
     }

@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// Decides whether Hookline may connect to an address (DESIGN §5: no loopback, private,
 /// link-local, CGNAT, unique-local or other non-public targets unless allow-listed).
 ///

@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// Builds the request header lines handed to curl (`CURLOPT_HTTPHEADER`).
 enum HeaderList {
     /// The caller's headers in order, then `Content-Type: application/json` and `User-Agent`

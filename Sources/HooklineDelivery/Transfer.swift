@@ -1,6 +1,6 @@
 import CCurl
-import HooklineCore
 import Glibc
+import HooklineCore
 
 /// One request on its way through curl: the checks before any network activity, the easy-handle
 /// setup, and the classification of what came back. Every send of ``DeliveryClient`` goes

@@ -4,7 +4,7 @@ import HooklineSigning
 import HooklineStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Signs, sends and records deliveries: the one path shared by test sends, resends and the worker.
@@ -31,7 +31,8 @@ public final class Dispatcher {
         client = DeliveryClient(
             policy: DeliveryPolicy(
                 connectTimeout: config.connectTimeout, totalTimeout: config.timeout, caBundle: config.caBundle,
-                allowHTTP: config.allowHTTP, allowedPrivateRanges: config.allowedPrivateTargets, userAgent: Hookline.userAgent, responseCap: 4096))
+                allowHTTP: config.allowHTTP, allowedPrivateRanges: config.allowedPrivateTargets, userAgent: Hookline.userAgent,
+                responseCap: 4096))
     }
 
     /// A dispatcher over the SQLite store on `db`, with the system clock.
@@ -122,7 +123,8 @@ public final class Dispatcher {
         _ outcome: DeliveryOutcome, of request: OutgoingRequest, delivery: Delivery, subscription: Subscription, retry: Bool,
         now: Int
     ) throws -> Result {
-        let sentHeaders = [("Content-Type", "application/json"), ("User-Agent", Hookline.userAgent)] + request.headers.map { ($0.name, $0.value) }
+        let sentHeaders =
+            [("Content-Type", "application/json"), ("User-Agent", Hookline.userAgent)] + request.headers.map { ($0.name, $0.value) }
         let record = AttemptRecord(
             url: request.url, requestHeaders: sentHeaders.map { (name: $0.0, value: $0.1) }, requestBody: delivery.body,
             statusCode: outcome.statusCode, latencyMilliseconds: outcome.latencyMilliseconds,

@@ -3,7 +3,9 @@ import HooklineStore
 /// The JSON envelope every delivery carries (DESIGN §3), the same for real and test events.
 public enum Envelope {
     /// `{"event_id","event_type","created","organization_uuid","organization_name","data"}` as compact JSON.
-    public static func build(eventID: String, eventType: String, createdMicroseconds: Int, organization: Organization, data: JSONValue) -> String {
+    public static func build(eventID: String, eventType: String, createdMicroseconds: Int, organization: Organization, data: JSONValue)
+        -> String
+    {
         JSONValue.object([
             ("event_id", .string(eventID)),
             ("event_type", .string(eventType)),

@@ -17,7 +17,9 @@ public struct RetrySchedule: Sendable {
         guard failedAttempts >= 1, failedAttempts <= Self.ladder.count else { return nil }
         let base = Double(Self.ladder[failedAttempts - 1])
         let jittered = Int((base * (0.8 + 0.4 * random())).rounded())
-        if let statusCode, statusCode == 429 || statusCode == 503, let retryAfter, let seconds = Int(retryAfter.trimmingWhitespace), seconds >= 0 {
+        if let statusCode, statusCode == 429 || statusCode == 503, let retryAfter, let seconds = Int(retryAfter.trimmingWhitespace),
+            seconds >= 0
+        {
             // Honour the receiver's wish, clamped to [the ladder's step, 24 h].
             return min(max(seconds, jittered), Self.maximumRetryAfter)
         }

@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// Parses a saved list of HTTP headers, such as `curl -D` output or a receiver's request log.
 ///
 /// One `Name: value` per line; LF or CRLF endings; leading status or request lines

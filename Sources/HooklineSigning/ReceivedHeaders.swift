@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// Request headers as a receiver got them, looked up by case-insensitive name.
 struct ReceivedHeaders {
     private let entries: [(name: String, value: String)]

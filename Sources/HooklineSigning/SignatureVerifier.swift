@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// Checks the signature of a received webhook, as a receiver (or `hookline verify`) would.
 ///
 /// The scheme is detected from the headers: `X-Webhook-Signature` means `hookline`; any of

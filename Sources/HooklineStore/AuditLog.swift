@@ -15,13 +15,15 @@ public struct AuditChanges: Sendable {
 
     /// JSON text: `[{"field":"name","old":"A","new":"B"}, …]`.
     var serialized: String {
-        JSONValue.array(entries.map { entry in
-            .object([
-                ("field", .string(entry.field)),
-                ("old", entry.old.map(JSONValue.string) ?? .null),
-                ("new", entry.new.map(JSONValue.string) ?? .null),
-            ])
-        }).serialized()
+        JSONValue.array(
+            entries.map { entry in
+                .object([
+                    ("field", .string(entry.field)),
+                    ("old", entry.old.map(JSONValue.string) ?? .null),
+                    ("new", entry.new.map(JSONValue.string) ?? .null),
+                ])
+            }
+        ).serialized()
     }
 
     static func parse(_ text: String) -> AuditChanges {

@@ -224,4 +224,3 @@ public enum Identifier {
         return true
     }
 }
-

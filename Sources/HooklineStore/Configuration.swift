@@ -2,7 +2,7 @@ import HooklineCore
 import HooklineSigning
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `key = value` configuration file of DESIGN §6.

@@ -128,14 +128,19 @@ public struct DeliveryLog: DeliveryBackend {
     }
 
     /// Creates a delivery. `due` nil means it is sent right away by the caller (test sends, resends).
-    public func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int) throws -> Int {
+    public func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int)
+        throws -> Int
+    {
         try db.run(
             """
             INSERT INTO deliveries (subscription_id, event_id, event_type, body, is_test, state, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.of(subscriptionID), .text(eventID), .text(eventType), .text(body), .of(isTest), .of(due == nil ? DeliveryState.sending : .pending),
-             .of(due), .of(now)])
+            [
+                .of(subscriptionID), .text(eventID), .text(eventType), .text(body), .of(isTest),
+                .of(due == nil ? DeliveryState.sending : .pending),
+                .of(due), .of(now),
+            ])
         return db.lastInsertID
     }
 
@@ -157,9 +162,12 @@ public struct DeliveryLog: DeliveryBackend {
                     status_code, latency_ms, outcome, message, response_excerpt)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [.of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers), .text(record.requestBody),
-                 .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
-                 .text(record.responseExcerpt)])
+                [
+                    .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers),
+                    .text(record.requestBody),
+                    .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
+                    .text(record.responseExcerpt),
+                ])
             let attemptID = db.lastInsertID
             let succeeded = record.outcome.succeeded
             let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
@@ -211,15 +219,19 @@ public struct DeliveryLog: DeliveryBackend {
                 WHERE s.active = 1 AND s.disabled_reason IS NULL
                   AND (s.agent_count = 0 OR EXISTS (SELECT 1 FROM subscription_agents a WHERE a.subscription_id = s.id AND a.agent_uuid = ?))
                 """,
-                [.text(eventID), .text(eventType), .text(body), .of(DeliveryState.pending), .of(now), .of(now), .text(eventType),
-                 .text(agentUUID ?? "")])
+                [
+                    .text(eventID), .text(eventType), .text(body), .of(DeliveryState.pending), .of(now), .of(now), .text(eventType),
+                    .text(agentUUID ?? ""),
+                ])
         }
     }
 
     /// Disables a subscription automatically (410 Gone, or failing for too long), with the reason shown in the inventory.
     public func disable(subscriptionID: Int, reason: String, now: Int) throws {
         try db.transaction {
-            guard let name = try db.query("SELECT name FROM subscriptions WHERE id = ? AND disabled_reason IS NULL", [.of(subscriptionID)]).first?.text("name")
+            guard
+                let name = try db.query("SELECT name FROM subscriptions WHERE id = ? AND disabled_reason IS NULL", [.of(subscriptionID)])
+                    .first?.text("name")
             else { return }
             try db.run(
                 "UPDATE subscriptions SET disabled_reason = ?, disabled_at = ?, version = version + 1 WHERE id = ?",
@@ -229,7 +241,8 @@ public struct DeliveryLog: DeliveryBackend {
                 [.of(DeliveryState.failed), .of(subscriptionID), .of(DeliveryState.pending)])
             var changes = AuditChanges()
             changes.add("disabled", nil, reason)
-            try AuditLog(db).record(actor: "hookline (automatic)", action: .disable, subscriptionID: subscriptionID, name: name, changes: changes, now: now)
+            try AuditLog(db).record(
+                actor: "hookline (automatic)", action: .disable, subscriptionID: subscriptionID, name: name, changes: changes, now: now)
         }
     }
 }

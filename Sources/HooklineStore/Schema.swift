@@ -138,7 +138,8 @@ public enum Schema {
             // Re-read inside the write lock: another process may have migrated meanwhile.
             let locked = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
             guard locked <= currentVersion else {
-                throw StoreError("the database \(db.path) has schema version \(locked), newer than this Hookline (\(currentVersion)); upgrade Hookline")
+                throw StoreError(
+                    "the database \(db.path) has schema version \(locked), newer than this Hookline (\(currentVersion)); upgrade Hookline")
             }
             for index in locked..<currentVersion {
                 try db.execute(migrations[index])

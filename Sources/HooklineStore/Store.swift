@@ -101,7 +101,8 @@ public protocol DeliveryBackend {
     func attempt(id: Int, subscriptionID: Int) throws -> DeliveryAttempt?
     func delivery(id: Int) throws -> Delivery?
     /// Creates a delivery: ``DeliveryState/pending`` at `due`, or ``DeliveryState/sending`` (sent by the caller now) when nil.
-    func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int) throws -> Int
+    func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int) throws
+        -> Int
     /// Records an attempt in one transaction: the attempt, the delivery's state and next attempt,
     /// the subscription's last delivery and — only with `updatesFailingClock` — its failing streak.
     func record(

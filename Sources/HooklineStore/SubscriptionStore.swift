@@ -22,7 +22,8 @@ public struct SubscriptionStore: SubscriptionBackend {
             previousSecretExpiresAt: try row.optionalInt("previous_secret_expires_at"),
             disabledReason: try row.optionalText("disabled_reason"), disabledAt: try row.optionalInt("disabled_at"),
             failingSince: try row.optionalInt("failing_since"), eventTypes: [], agentUUIDs: [], version: try row.int("version"),
-            createdAt: try row.int("created_at"), updatedAt: try row.int("updated_at"), lastDeliveryAt: try row.optionalInt("last_delivery_at"),
+            createdAt: try row.int("created_at"), updatedAt: try row.int("updated_at"),
+            lastDeliveryAt: try row.optionalInt("last_delivery_at"),
             lastDeliveryOutcome: try row.optionalEnumValue("last_delivery_outcome", as: AttemptOutcome.self),
             lastDeliveryStatus: try row.optionalInt("last_delivery_status"), eventCount: try row.int("event_count"))
     }
@@ -77,7 +78,8 @@ public struct SubscriptionStore: SubscriptionBackend {
         case .name: order = "s.name COLLATE NOCASE \(direction), s.id \(direction)"
         case .url: order = "s.url \(direction), s.id \(direction)"
         case .status:
-            order = "(CASE WHEN s.disabled_reason IS NOT NULL THEN 2 WHEN s.active = 1 THEN 0 ELSE 1 END) \(direction), s.name COLLATE NOCASE, s.id"
+            order =
+                "(CASE WHEN s.disabled_reason IS NOT NULL THEN 2 WHEN s.active = 1 THEN 0 ELSE 1 END) \(direction), s.name COLLATE NOCASE, s.id"
         case .events: order = "s.event_count \(direction), s.id \(direction)"
         case .created: order = "s.created_at \(direction), s.id \(direction)"
         }
@@ -96,7 +98,8 @@ public struct SubscriptionStore: SubscriptionBackend {
                 WHERE sa.subscription_id = ? ORDER BY a.name COLLATE NOCASE
                 """, [.of(subscription.id)])
             subscription.agentUUIDs = try agents.map { row throws(StoreError) in try row.text("uuid") }
-            result.append(InventoryRow(subscription: subscription, agentNames: try agents.map { row throws(StoreError) in try row.text("name") }))
+            result.append(
+                InventoryRow(subscription: subscription, agentNames: try agents.map { row throws(StoreError) in try row.text("name") }))
         }
         return InventoryPage(rows: result, hasNextPage: rows.count > query.pageSize, query: query)
     }
@@ -130,8 +133,10 @@ public struct SubscriptionStore: SubscriptionBackend {
                 INSERT INTO subscriptions (name, url, active, signature_scheme, secret, creation_token, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                [.text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(secret),
-                 .of(creationToken), .of(now), .of(now)])
+                [
+                    .text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(secret),
+                    .of(creationToken), .of(now), .of(now),
+                ])
             let id = db.lastInsertID
             try replaceScope(id: id, draft: draft)
             var changes = AuditChanges()
@@ -158,7 +163,8 @@ public struct SubscriptionStore: SubscriptionBackend {
                 changes.add("url", current.url, draft.url)
                 changes.add("active", current.active ? "yes" : "no", draft.active ? "yes" : "no")
                 changes.add("signature_scheme", current.signatureScheme.rawValue, draft.signatureScheme.rawValue)
-                changes.add("events", current.eventTypes.sorted().joined(separator: ", "), draft.eventTypes.sorted().joined(separator: ", "))
+                changes.add(
+                    "events", current.eventTypes.sorted().joined(separator: ", "), draft.eventTypes.sorted().joined(separator: ", "))
                 changes.add("agents", try agentLabel(current.agentUUIDs), try agentLabel(draft.agentUUIDs))
                 // Re-enabling by hand clears an automatic disable (a change even when `active` was already 1).
                 let clearsDisable = draft.active && current.disabledReason != nil
@@ -172,8 +178,10 @@ public struct SubscriptionStore: SubscriptionBackend {
                         failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
                     WHERE id = ?
                     """,
-                    [.text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(now),
-                     .of(clearsDisable), .of(clearsDisable), .of(clearsDisable), .of(id)])
+                    [
+                        .text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(now),
+                        .of(clearsDisable), .of(clearsDisable), .of(clearsDisable), .of(id),
+                    ])
                 try replaceScope(id: id, draft: draft)
                 try AuditLog(db).record(actor: actor, action: .update, subscriptionID: id, name: draft.name, changes: changes, now: now)
             }
@@ -252,7 +260,9 @@ public struct SubscriptionStore: SubscriptionBackend {
                     changes.add("secret", current.secret == nil ? "not set" : "set", "not set")
                 } else {
                     action = current.secret == nil ? .generateSecret : .regenerateSecret
-                    changes.add("secret", current.secret == nil ? "not set" : "set", keepOld ? "regenerated (previous secret signs until \(Timestamp.iso(graceUntil!)))" : "generated")
+                    changes.add(
+                        "secret", current.secret == nil ? "not set" : "set",
+                        keepOld ? "regenerated (previous secret signs until \(Timestamp.iso(graceUntil!)))" : "generated")
                 }
                 try AuditLog(db).record(actor: actor, action: action, subscriptionID: id, name: current.name, changes: changes, now: now)
                 guard let newSecret else { return nil }

@@ -1,4 +1,5 @@
 import HooklineCore
+
 /// Turns the bytes of one template file into a ``Template`` token tree.
 ///
 /// `{{` always opens a tag and the first `}}` after it closes it; a single `{` or `}` is text.

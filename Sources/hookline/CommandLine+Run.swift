@@ -3,7 +3,7 @@ import HooklineSigning
 import HooklineStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A usage or runtime problem, printed as `hookline: <message>` with exit status 1 (2 for usage).

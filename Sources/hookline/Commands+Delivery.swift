@@ -2,7 +2,7 @@ import HooklineDispatch
 import HooklineStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Commands {
@@ -30,7 +30,9 @@ extension Commands {
             }
             index += 1
         }
-        guard let type else { throw CommandFailure(message: "usage: hookline emit TYPE [--agent UUID] [--data JSON|@FILE] [--id EVENT_ID]", status: 2) }
+        guard let type else {
+            throw CommandFailure(message: "usage: hookline emit TYPE [--agent UUID] [--data JSON|@FILE] [--id EVENT_ID]", status: 2)
+        }
         let store = try open(config)
         let catalog = store.catalog
         guard let event = try catalog.eventType(named: type) else {

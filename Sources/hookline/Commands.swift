@@ -3,7 +3,7 @@ import HooklineSigning
 import HooklineStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The CLI's commands, one function each.
@@ -152,7 +152,9 @@ enum AccountImport {
             }
         }
         for (index, agent) in agents.enumerated() {
-            guard Identifier.isUUID(agent.uuid) else { throw CommandFailure(message: "\(path): entry \(index + 1): “\(agent.uuid)” is not a UUID") }
+            guard Identifier.isUUID(agent.uuid) else {
+                throw CommandFailure(message: "\(path): entry \(index + 1): “\(agent.uuid)” is not a UUID")
+            }
             let name = agent.name.trimmingWhitespace
             guard !name.isEmpty, name.count <= 200 else {
                 throw CommandFailure(message: "\(path): entry \(index + 1): the agent name must be 1–200 characters")
@@ -171,7 +173,8 @@ enum AccountImport {
                 throw CommandFailure(message: "\(path): entry \(index + 1) needs a string field \"name\"")
             }
             guard EventType.isValidName(name) else {
-                throw CommandFailure(message: "\(path): entry \(index + 1): “\(name)” is not a valid event type (lowercase words joined by dots)")
+                throw CommandFailure(
+                    message: "\(path): entry \(index + 1): “\(name)” is not a valid event type (lowercase words joined by dots)")
             }
             let sample = item["sample_data"] ?? .object([])
             guard case .object = sample else {

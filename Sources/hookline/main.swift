@@ -3,7 +3,7 @@ import HooklineSigning
 import HooklineStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // `hookline`: the command-line side of Hookline (setup, account data, events, the worker).

@@ -38,7 +38,9 @@ struct CGIOutput {
         var response = Response.html("<p>x</p>")
         // A page that sets one of them itself must not end up with two.
         response.setHeader("Referrer-Policy", "no-referrer")
-        for output in [CGIOutput(response.serialized()), CGIOutput(Response.redirect(to: "/x").serialized()), CGIOutput(Response().serialized())] {
+        for output in [
+            CGIOutput(response.serialized()), CGIOutput(Response.redirect(to: "/x").serialized()), CGIOutput(Response().serialized()),
+        ] {
             let csp = output.values("Content-Security-Policy")
             #expect(csp.count == 1)
             #expect(csp.first?.contains("script-src 'self'") == true)

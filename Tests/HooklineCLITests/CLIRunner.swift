@@ -28,7 +28,8 @@ final class CLIRunner {
             directory.deleteLastPathComponent()
         }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            throw CLIError("the hookline binary was not found (looked in \(candidates.prefix(2).joined(separator: ", "))); run `swift build` first")
+            throw CLIError(
+                "the hookline binary was not found (looked in \(candidates.prefix(2).joined(separator: ", "))); run `swift build` first")
         }
         return found
     }

@@ -22,7 +22,8 @@ struct CLITests {
         let cli = CLIRunner()
         #expect(try cli.run("agents", "list").output == "no agents yet — add one with: hookline agents add UUID NAME\n")
         #expect(try cli.run("agents", "add", Self.agent, "Support").output == "added agent Support (\(Self.agent))\n")
-        #expect(try cli.run("agents", "add", Self.agent.uppercased(), "Support Line").output == "renamed agent Support Line (\(Self.agent))\n")
+        #expect(
+            try cli.run("agents", "add", Self.agent.uppercased(), "Support Line").output == "renamed agent Support Line (\(Self.agent))\n")
         let list = try cli.run("agents", "list")
         #expect(list.status == 0)
         #expect(list.output == "\(Self.agent)  Support Line\n")
@@ -86,7 +87,8 @@ struct CLITests {
         let valid = try cli.run(["verify", "--secret", secret, "--headers", headers, "--body", body], withConfig: false)
         #expect(valid.status == 0, "\(valid.output)")
         #expect(valid.output.hasPrefix("valid: hookline signature matches"))
-        let forged = try cli.run(["verify", "--secret", try SigningSecret.generate(), "--headers", headers, "--body", body], withConfig: false)
+        let forged = try cli.run(
+            ["verify", "--secret", try SigningSecret.generate(), "--headers", headers, "--body", body], withConfig: false)
         #expect(forged.status == 1)
         #expect(!forged.output.hasPrefix("valid"))
     }

@@ -116,15 +116,18 @@ import Testing
         #expect(site.status == 403)
         #expect(try fixture.store.find(id: id) != nil)
         // The same origin is fine.
-        let same = try fixture.post("/\(id)/delete", [("version", "1")],
-                                    extra: ["HTTP_ORIGIN": "http://console.test", "HTTP_SEC_FETCH_SITE": "same-origin"])
+        let same = try fixture.post(
+            "/\(id)/delete", [("version", "1")],
+            extra: ["HTTP_ORIGIN": "http://console.test", "HTTP_SEC_FETCH_SITE": "same-origin"])
         #expect(same.status == 303)
         #expect(try fixture.store.find(id: id) == nil)
     }
 
     @Test func missingConfigIsAClearError() throws {
         let request = try Request(
-            environment: ["REQUEST_METHOD": "GET", "SCRIPT_NAME": "/webhooks", "PATH_INFO": "/", "HOOKLINE_CONFIG": "/nonexistent/hookline.conf"],
+            environment: [
+                "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/webhooks", "PATH_INFO": "/", "HOOKLINE_CONFIG": "/nonexistent/hookline.conf",
+            ],
             readBody: { _ in [] })
         let page = Page(Console.respond(to: request))
         #expect(page.status == 500)
@@ -134,6 +137,8 @@ import Testing
 }
 
 func validCreateFields(name: String = "CRM sync", url: String = "https://crm.example/hooks") -> [(String, String)] {
-    [("name", name), ("url", url), ("active", "1"), ("events", "conversation.ended"), ("events", "conversation.started"),
-     ("signature_scheme", "hookline"), ("generate_secret", "1")]
+    [
+        ("name", name), ("url", url), ("active", "1"), ("events", "conversation.ended"), ("events", "conversation.started"),
+        ("signature_scheme", "hookline"), ("generate_secret", "1"),
+    ]
 }

@@ -9,9 +9,12 @@ import Testing
 
     @Test func listsSubscriptionsWithStatusScopeAndSecret() throws {
         let fixture = try F()
-        let scoped = try fixture.create("Scoped hook", url: "https://scoped.example/h", agents: [F.agentB.uuid], secret: "whsec_inventorySecretValue000000000000000000=")
-        let everyone = try fixture.create("Everyone hook", url: "https://all.example/h", active: false,
-                                          events: ["conversation.ended", "conversation.started"])
+        let scoped = try fixture.create(
+            "Scoped hook", url: "https://scoped.example/h", agents: [F.agentB.uuid], secret: "whsec_inventorySecretValue000000000000000000="
+        )
+        let everyone = try fixture.create(
+            "Everyone hook", url: "https://all.example/h", active: false,
+            events: ["conversation.ended", "conversation.started"])
         let page = try fixture.get("/")
         #expect(page.status == 200)
         #expect(page.html.contains("<table"))
@@ -85,8 +88,9 @@ import Testing
         let store = try fixture.store
         for n in 1...51 {
             try store.create(
-                SubscriptionDraft(name: format3(n), url: "https://example.com/\(n)", active: true, signatureScheme: .hookline,
-                                  eventTypes: ["conversation.ended"], agentUUIDs: []),
+                SubscriptionDraft(
+                    name: format3(n), url: "https://example.com/\(n)", active: true, signatureScheme: .hookline,
+                    eventTypes: ["conversation.ended"], agentUUIDs: []),
                 secret: nil, actor: "setup", now: 1)
         }
         let first = try fixture.get("/", query: "status=active")

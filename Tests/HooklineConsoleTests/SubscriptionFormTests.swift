@@ -10,7 +10,10 @@ import Testing
         let fixture = try F()
         let page = try fixture.get("/new")
         #expect(page.status == 200)
-        for field in ["name=\"name\"", "name=\"url\"", "name=\"active\"", "name=\"events\"", "name=\"agents\"", "name=\"generate_secret\"", "name=\"csrf_token\""] {
+        for field in [
+            "name=\"name\"", "name=\"url\"", "name=\"active\"", "name=\"events\"", "name=\"agents\"", "name=\"generate_secret\"",
+            "name=\"csrf_token\"",
+        ] {
             #expect(page.html.contains(field), "missing \(field)")
         }
         #expect(page.html.contains("conversation.analysis.completed"))
@@ -113,10 +116,12 @@ import Testing
         #expect(form.status == 200)
         #expect(form.html.contains("value=\"Before\""))
         #expect(form.html.contains("name=\"version\" value=\"1\""))
-        let saved = try fixture.post("/\(id)/edit", [
-            ("version", "1"), ("name", "After"), ("url", "https://after.example/h"), ("events", "conversation.started"),
-            ("agents", F.agentB.uuid),
-        ])
+        let saved = try fixture.post(
+            "/\(id)/edit",
+            [
+                ("version", "1"), ("name", "After"), ("url", "https://after.example/h"), ("events", "conversation.started"),
+                ("agents", F.agentB.uuid),
+            ])
         #expect(saved.status == 303)
         #expect(saved.locationPath == "/webhooks/\(id)")
         let s = try #require(try fixture.store.find(id: id))
@@ -142,7 +147,8 @@ import Testing
     @Test func editWithoutVersionIsRejected() throws {
         let fixture = try F()
         let id = try fixture.create("Original")
-        let page = try fixture.post("/\(id)/edit", [("name", "Changed"), ("url", "https://example.com/hook"), ("events", "conversation.ended")])
+        let page = try fixture.post(
+            "/\(id)/edit", [("name", "Changed"), ("url", "https://example.com/hook"), ("events", "conversation.ended")])
         #expect(page.status == 422)
         #expect(try fixture.store.find(id: id)?.name == "Original")
     }
@@ -155,9 +161,11 @@ import Testing
         #expect(form.html.contains("disabled automatically"))
         #expect(form.html.contains("failing for 5 days"))
         #expect(!form.html.contains("name=\"active\" value=\"1\" checked"))
-        let saved = try fixture.post("/\(id)/edit", [
-            ("version", "2"), ("name", "Flaky"), ("url", "https://example.com/hook"), ("active", "1"), ("events", "conversation.ended"),
-        ])
+        let saved = try fixture.post(
+            "/\(id)/edit",
+            [
+                ("version", "2"), ("name", "Flaky"), ("url", "https://example.com/hook"), ("active", "1"), ("events", "conversation.ended"),
+            ])
         #expect(saved.status == 303)
         #expect(try fixture.store.find(id: id)?.status == .active)
         #expect(try fixture.get("/").html.contains(">Active<"))

@@ -271,9 +271,10 @@ struct DeliveryClientTests {
         #expect(receiver.connectionCount() == 0)
 
         // The same batch with loopback allow-listed does reach the receiver.
-        let allowed = DeliveryClient(policy: loopbackPolicy).sendAll([receiver.url("/ok"), receiver.url("/ok/again")].map {
-            OutgoingRequest(url: $0, body: body)
-        })
+        let allowed = DeliveryClient(policy: loopbackPolicy).sendAll(
+            [receiver.url("/ok"), receiver.url("/ok/again")].map {
+                OutgoingRequest(url: $0, body: body)
+            })
         #expect(allowed.allSatisfy { $0.succeeded })
         #expect(receiver.requests().count == 2)
     }

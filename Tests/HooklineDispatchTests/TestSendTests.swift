@@ -1,8 +1,9 @@
 import HooklineDelivery
-@testable import HooklineDispatch
 import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineDispatch
 
 @Suite("Test sends and resends")
 struct TestSendTests {
@@ -47,7 +48,8 @@ struct TestSendTests {
         #expect(test.outcome.succeeded)
         #expect(try fixture.subscription(id).failingSince == started)
 
-        let resent = try fixture.dispatcher.resend(try fixture.delivery(failed), subscription: try fixture.subscription(id), now: fixture.now)
+        let resent = try fixture.dispatcher.resend(
+            try fixture.delivery(failed), subscription: try fixture.subscription(id), now: fixture.now)
         #expect(resent.outcome.succeeded)
         let subscription = try fixture.subscription(id)
         #expect(subscription.failingSince == started)

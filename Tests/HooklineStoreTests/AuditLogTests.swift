@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct AuditLogTests {
     typealias F = StoreFixture

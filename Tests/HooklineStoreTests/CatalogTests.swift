@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct CatalogTests {
     @Test func seedsTheThreeDocumentedConversationEvents() throws {
@@ -40,10 +41,11 @@ import Testing
         #expect(try catalog.upsertAgent(Agent(uuid: "CCCCCCCC-3333-4333-8333-333333333333", name: "  zeta desk ")) == true)
         #expect(try catalog.upsertAgent(Agent(uuid: "cccccccc-3333-4333-8333-333333333333", name: "Zeta Desk")) == false)
         #expect(try catalog.upsertAgent(Agent(uuid: "dddddddd-4444-4444-8444-444444444444", name: "alpha")) == true)
-        #expect(try catalog.agents() == [
-            Agent(uuid: "dddddddd-4444-4444-8444-444444444444", name: "alpha"),
-            Agent(uuid: "cccccccc-3333-4333-8333-333333333333", name: "Zeta Desk"),
-        ])
+        #expect(
+            try catalog.agents() == [
+                Agent(uuid: "dddddddd-4444-4444-8444-444444444444", name: "alpha"),
+                Agent(uuid: "cccccccc-3333-4333-8333-333333333333", name: "Zeta Desk"),
+            ])
     }
 
     @Test func upsertAgentRejectsBadInput() throws {
@@ -72,7 +74,9 @@ import Testing
         #expect(try catalog.eventTypes().count == 4)
     }
 
-    @Test(arguments: ["Conversation.Ended", "conversation", "conversation..ended", ".ended", "conversation.ended.", "conversation.end ed", ""])
+    @Test(arguments: [
+        "Conversation.Ended", "conversation", "conversation..ended", ".ended", "conversation.ended.", "conversation.end ed", "",
+    ])
     func upsertEventTypeRejectsBadNames(_ name: String) throws {
         let fixture = try StoreFixture(agents: false)
         let error = #expect(throws: StoreError.self) {

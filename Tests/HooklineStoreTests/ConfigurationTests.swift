@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct ConfigurationTests {
     @Test func defaultsWithoutSettings() throws {
@@ -86,7 +87,9 @@ import Testing
         #expect(error?.message.contains("allow_http") == true)
     }
 
-    @Test(arguments: [("yes", true), ("TRUE", true), ("on", true), ("1", true), ("no", false), ("False", false), ("off", false), ("0", false)])
+    @Test(arguments: [
+        ("yes", true), ("TRUE", true), ("on", true), ("1", true), ("no", false), ("False", false), ("off", false), ("0", false),
+    ])
     func boolSpellings(_ value: String, _ expected: Bool) throws {
         #expect(try Configuration.parse("allow_http = \(value)", path: "/h.conf").allowHTTP == expected)
     }

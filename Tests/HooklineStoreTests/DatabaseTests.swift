@@ -1,13 +1,16 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct DatabaseTests {
     @Test func freshMigrateSetsCurrentVersion() throws {
         let fixture = try StoreFixture(agents: false)
         #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion)
         #expect(Schema.currentVersion == Schema.migrations.count)
-        for table in ["subscriptions", "subscription_events", "subscription_agents", "audit_log", "events", "deliveries", "delivery_attempts"] {
+        for table in [
+            "subscriptions", "subscription_events", "subscription_agents", "audit_log", "events", "deliveries", "delivery_attempts",
+        ] {
             #expect(try fixture.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)]) == 1)
         }
     }
@@ -59,7 +62,8 @@ import Testing
             try old.execute("PRAGMA user_version = 1")
             try old.run("INSERT INTO event_types (name, group_name) VALUES ('conversation.ended', 'Conversation')")
             try old.run(
-                "INSERT INTO subscriptions (name, url, secret, event_count, created_at, updated_at) VALUES ('Legacy', 'https://legacy.example/hook', 'whsec_old', 1, 100, 100)")
+                "INSERT INTO subscriptions (name, url, secret, event_count, created_at, updated_at) VALUES ('Legacy', 'https://legacy.example/hook', 'whsec_old', 1, 100, 100)"
+            )
             try old.run("INSERT INTO subscription_events (subscription_id, event_type) VALUES (1, 'conversation.ended')")
         }
         let db = try Database(path: path)

@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct DeliveryLogTests {
     typealias F = StoreFixture
@@ -23,14 +24,19 @@ import Testing
         try fixture.deliveries.disable(subscriptionID: disabled, reason: "410 Gone", now: fixture.now)
 
         let body = #"{"event_id":"evt-a","event_type":"conversation.ended"}"#
-        let count = try fixture.deliveries.emit(eventID: "evt-a", eventType: "conversation.ended", agentUUID: F.agentA.uuid, body: body, now: fixture.now)
+        let count = try fixture.deliveries.emit(
+            eventID: "evt-a", eventType: "conversation.ended", agentUUID: F.agentA.uuid, body: body, now: fixture.now)
         #expect(count == 2)
         #expect(try recipients(fixture, "evt-a") == ["All agents", "Scoped A"])
 
-        #expect(try fixture.deliveries.emit(eventID: "evt-none", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: fixture.now) == 1)
+        #expect(
+            try fixture.deliveries.emit(eventID: "evt-none", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: fixture.now)
+                == 1)
         #expect(try recipients(fixture, "evt-none") == ["All agents"])
 
-        #expect(try fixture.deliveries.emit(eventID: "evt-s", eventType: "conversation.started", agentUUID: F.agentB.uuid, body: "{}", now: fixture.now) == 1)
+        #expect(
+            try fixture.deliveries.emit(
+                eventID: "evt-s", eventType: "conversation.started", agentUUID: F.agentB.uuid, body: "{}", now: fixture.now) == 1)
         #expect(try recipients(fixture, "evt-s") == ["Other event"])
 
         // The deliveries are due right away and carry the envelope bytes unchanged.
@@ -43,9 +49,13 @@ import Testing
     @Test func duplicateEventIDEmitsNothing() throws {
         let fixture = try F()
         try fixture.create()
-        #expect(try fixture.deliveries.emit(eventID: "evt-1", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: fixture.now) == 1)
+        #expect(
+            try fixture.deliveries.emit(eventID: "evt-1", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: fixture.now)
+                == 1)
         try fixture.create("Added later")
-        #expect(try fixture.deliveries.emit(eventID: "evt-1", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: fixture.now) == 0)
+        #expect(
+            try fixture.deliveries.emit(eventID: "evt-1", eventType: "conversation.ended", agentUUID: nil, body: "{}", now: fixture.now)
+                == 0)
         #expect(try fixture.scalar("SELECT count(*) FROM deliveries") == 1)
         #expect(try fixture.scalar("SELECT count(*) FROM events") == 1)
     }
@@ -57,8 +67,9 @@ import Testing
         let deliveryID = try #require(try fixture.deliveries.due(now: fixture.now).first?.id)
         let log = fixture.deliveries
 
-        try log.record(attempt(outcome: .httpStatus, status: 500), deliveryID: deliveryID, subscriptionID: id,
-                       nextAttemptAt: fixture.now + 5, giveUp: false, updatesFailingClock: true, now: fixture.now)
+        try log.record(
+            attempt(outcome: .httpStatus, status: 500), deliveryID: deliveryID, subscriptionID: id,
+            nextAttemptAt: fixture.now + 5, giveUp: false, updatesFailingClock: true, now: fixture.now)
         var s = try #require(try fixture.store.find(id: id))
         #expect(s.lastDeliveryAt == fixture.now)
         #expect(s.lastDeliveryOutcome == .httpStatus)
@@ -69,14 +80,16 @@ import Testing
         #expect(delivery.attempts == 1)
         #expect(delivery.nextAttemptAt == fixture.now + 5)
 
-        try log.record(attempt(outcome: .timeout, status: nil), deliveryID: deliveryID, subscriptionID: id,
-                       nextAttemptAt: fixture.now + 300, giveUp: false, updatesFailingClock: true, now: fixture.now + 5)
+        try log.record(
+            attempt(outcome: .timeout, status: nil), deliveryID: deliveryID, subscriptionID: id,
+            nextAttemptAt: fixture.now + 300, giveUp: false, updatesFailingClock: true, now: fixture.now + 5)
         s = try #require(try fixture.store.find(id: id))
         #expect(s.failingSince == fixture.now, "failing_since must keep the first failure")
         #expect(s.lastDeliveryStatus == nil)
 
-        try log.record(attempt(outcome: .success, status: 204), deliveryID: deliveryID, subscriptionID: id,
-                       nextAttemptAt: nil, giveUp: false, updatesFailingClock: true, now: fixture.now + 305)
+        try log.record(
+            attempt(outcome: .success, status: 204), deliveryID: deliveryID, subscriptionID: id,
+            nextAttemptAt: nil, giveUp: false, updatesFailingClock: true, now: fixture.now + 305)
         s = try #require(try fixture.store.find(id: id))
         #expect(s.failingSince == nil)
         #expect(s.lastDeliveryOutcome == .success)
@@ -99,8 +112,9 @@ import Testing
         let deliveryID = try fixture.deliveries.createDelivery(
             subscriptionID: id, eventID: "evt-t", eventType: "conversation.ended", body: "{}", isTest: true, due: nil, now: fixture.now)
         #expect(try fixture.deliveries.delivery(id: deliveryID)?.state == .sending)
-        try fixture.deliveries.record(attempt(outcome: .blocked, status: nil), deliveryID: deliveryID, subscriptionID: id,
-                                      nextAttemptAt: nil, giveUp: true, updatesFailingClock: true, now: fixture.now)
+        try fixture.deliveries.record(
+            attempt(outcome: .blocked, status: nil), deliveryID: deliveryID, subscriptionID: id,
+            nextAttemptAt: nil, giveUp: true, updatesFailingClock: true, now: fixture.now)
         let delivery = try #require(try fixture.deliveries.delivery(id: deliveryID))
         #expect(delivery.state == .failed)
         #expect(delivery.isTest)
@@ -129,8 +143,9 @@ import Testing
         let deliveryID = try fixture.deliveries.createDelivery(
             subscriptionID: id, eventID: "evt-p", eventType: "conversation.ended", body: "{}", isTest: false, due: nil, now: fixture.now)
         for _ in 1...3 {
-            try fixture.deliveries.record(attempt(outcome: .timeout, status: nil), deliveryID: deliveryID, subscriptionID: id,
-                                          nextAttemptAt: fixture.now, giveUp: false, updatesFailingClock: true, now: fixture.now)
+            try fixture.deliveries.record(
+                attempt(outcome: .timeout, status: nil), deliveryID: deliveryID, subscriptionID: id,
+                nextAttemptAt: fixture.now, giveUp: false, updatesFailingClock: true, now: fixture.now)
         }
         let first = try fixture.deliveries.attempts(subscriptionID: id, page: 1, pageSize: 2)
         #expect(first.attempts.map(\.attempt) == [3, 2])

@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct InventoryTests {
     typealias F = StoreFixture
@@ -60,16 +61,22 @@ import Testing
         try fixture.create("Both", events: ["conversation.started", "conversation.ended"])
         #expect(try names(fixture) { $0.event = "conversation.started" } == ["Both", "Started"])
         #expect(try names(fixture) { $0.event = "conversation.analysis.completed" } == [])
-        #expect(try names(fixture) { $0.event = "conversation.ended"; $0.text = "both" } == ["Both"])
+        #expect(
+            try names(fixture) {
+                $0.event = "conversation.ended"
+                $0.text = "both"
+            } == ["Both"])
     }
 
     @Test func everySortKeyInBothDirections() throws {
         let fixture = try F()
         try fixture.create("bravo", url: "https://c.example/", events: ["conversation.ended"], at: 300)
-        try fixture.create("Alpha", url: "https://b.example/", active: false,
-                           events: ["conversation.ended", "conversation.started"], at: 100)
-        let charlie = try fixture.create("charlie", url: "https://a.example/",
-                           events: ["conversation.ended", "conversation.started", "conversation.analysis.completed"], at: 200)
+        try fixture.create(
+            "Alpha", url: "https://b.example/", active: false,
+            events: ["conversation.ended", "conversation.started"], at: 100)
+        let charlie = try fixture.create(
+            "charlie", url: "https://a.example/",
+            events: ["conversation.ended", "conversation.started", "conversation.analysis.completed"], at: 200)
         try fixture.deliveries.disable(subscriptionID: charlie, reason: "gone", now: 1)
         let expected: [(InventoryQuery.SortKey, [String])] = [
             (.name, ["Alpha", "bravo", "charlie"]),
@@ -80,7 +87,11 @@ import Testing
         ]
         for (key, ascending) in expected {
             #expect(try names(fixture) { $0.sort = key } == ascending, "sort \(key) asc")
-            #expect(try names(fixture) { $0.sort = key; $0.descending = true } == ascending.reversed(), "sort \(key) desc")
+            #expect(
+                try names(fixture) {
+                    $0.sort = key
+                    $0.descending = true
+                } == ascending.reversed(), "sort \(key) desc")
         }
     }
 

@@ -1,13 +1,17 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct JSONValueTests {
     @Test func roundTripKeepsKeyOrderAndNumbersAsWritten() throws {
         let text = #"{"zeta":1,"alpha":[true,false,null],"mid":{"z":"x","a":1.50,"e":-2.5E+10},"empty":{},"list":[]}"#
         let value = try JSONValue(parsing: text)
         #expect(value.serialized() == text)
-        guard case .object(let members) = value else { Issue.record("not an object"); return }
+        guard case .object(let members) = value else {
+            Issue.record("not an object")
+            return
+        }
         #expect(members.map(\.0) == ["zeta", "alpha", "mid", "empty", "list"])
     }
 

@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 /// Rows are read by column name, strictly: bad stored data is an error naming the column, never 0 or "".
 @Suite struct RowDecodingTests {
@@ -27,7 +28,9 @@ import Testing
     @Test func wrongTypesAreErrorsNotZeroOrEmpty() throws {
         let fixture = try F()
         let row = try #require(try fixture.db.query("SELECT 'garbage' AS attempts, 12 AS name, 2 AS active").first)
-        #expect(storeError { _ = try row.int("attempts") } == "the database column “attempts” holds text “garbage” where an integer is expected")
+        #expect(
+            storeError { _ = try row.int("attempts") } == "the database column “attempts” holds text “garbage” where an integer is expected"
+        )
         #expect(storeError { _ = try row.text("name") } == "the database column “name” holds an integer (12) where text is expected")
         #expect(storeError { _ = try row.bool("active") } == "the database column “active” holds an integer (2) where 0 or 1 is expected")
         #expect(storeError { _ = try row.int("missing") }?.hasPrefix("the query has no column “missing”") == true)
@@ -37,23 +40,28 @@ import Testing
         let fixture = try F()
         let id = try fixture.create()
         let deliveryID = try fixture.deliveries.createDelivery(
-            subscriptionID: id, eventID: "evt-x", eventType: "conversation.ended", body: "{}", isTest: false, due: fixture.now, now: fixture.now)
+            subscriptionID: id, eventID: "evt-x", eventType: "conversation.ended", body: "{}", isTest: false, due: fixture.now,
+            now: fixture.now)
         try fixture.db.run("UPDATE deliveries SET state = 'exploded' WHERE id = ?", [.of(deliveryID)])
-        #expect(storeError { _ = try fixture.deliveries.delivery(id: deliveryID) }
-            == "the database column “state” holds “exploded”, which is not a known DeliveryState")
+        #expect(
+            storeError { _ = try fixture.deliveries.delivery(id: deliveryID) }
+                == "the database column “state” holds “exploded”, which is not a known DeliveryState")
         try fixture.db.run("UPDATE subscriptions SET signature_scheme = 'md5' WHERE id = ?", [.of(id)])
-        #expect(storeError { _ = try fixture.store.find(id: id) }
-            == "the database column “signature_scheme” holds “md5”, which is not a known SignatureScheme")
+        #expect(
+            storeError { _ = try fixture.store.find(id: id) }
+                == "the database column “signature_scheme” holds “md5”, which is not a known SignatureScheme")
     }
 
     @Test func storedTextOfTheEnumsIsUnchanged() {
         #expect(DeliveryState.allCases.map(\.rawValue) == ["pending", "sending", "succeeded", "failed", "cancelled"])
-        #expect(AuditAction.allCases.map(\.rawValue) == [
-            "create", "update", "activate", "deactivate", "delete", "generate_secret", "regenerate_secret", "remove_secret", "disable",
-        ])
-        #expect(AttemptOutcome.allCases.map(\.rawValue) == [
-            "success", "invalid_url", "dns", "connect", "tls", "timeout", "blocked", "redirect", "http_status", "other",
-        ])
+        #expect(
+            AuditAction.allCases.map(\.rawValue) == [
+                "create", "update", "activate", "deactivate", "delete", "generate_secret", "regenerate_secret", "remove_secret", "disable",
+            ])
+        #expect(
+            AttemptOutcome.allCases.map(\.rawValue) == [
+                "success", "invalid_url", "dns", "connect", "tls", "timeout", "blocked", "redirect", "http_status", "other",
+            ])
     }
 
     @Test func attemptsOutsideTheWorkerLeaveTheFailingClockAlone() throws {

@@ -1,5 +1,6 @@
-@testable import HooklineStore
 import HooklineTestSupport
+
+@testable import HooklineStore
 
 extension StoreFixture {
     /// The first column of the first row as an integer (-1 when there is no row).

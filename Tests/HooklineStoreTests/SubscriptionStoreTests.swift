@@ -1,6 +1,7 @@
-@testable import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineStore
 
 @Suite struct SubscriptionStoreTests {
     typealias F = StoreFixture
@@ -67,7 +68,8 @@ import Testing
 
     @Test func updateOfMissingSubscriptionIsNotFound() throws {
         let fixture = try F()
-        let draft = SubscriptionDraft(name: "x", url: "https://x", active: true, signatureScheme: .hookline, eventTypes: ["conversation.ended"], agentUUIDs: [])
+        let draft = SubscriptionDraft(
+            name: "x", url: "https://x", active: true, signatureScheme: .hookline, eventTypes: ["conversation.ended"], agentUUIDs: [])
         do {
             try fixture.store.update(id: 42, with: draft, expectedVersion: 1, actor: "a", now: 0)
             Issue.record("no error")
@@ -111,10 +113,13 @@ import Testing
         let fixture = try F()
         let id = try fixture.create(events: ["conversation.ended", "conversation.started"], agents: [F.agentA.uuid])
         let keep = try fixture.create("Other")
-        #expect(try fixture.deliveries.emit(eventID: "evt-1", eventType: "conversation.ended", agentUUID: F.agentA.uuid, body: "{}", now: fixture.now) == 2)
+        #expect(
+            try fixture.deliveries.emit(
+                eventID: "evt-1", eventType: "conversation.ended", agentUUID: F.agentA.uuid, body: "{}", now: fixture.now) == 2)
         let delivery = try fixture.scalar("SELECT id FROM deliveries WHERE subscription_id = ?", [.of(id)])
         try fixture.deliveries.record(
-            attempt(outcome: .success, status: 200), deliveryID: delivery, subscriptionID: id, nextAttemptAt: nil, giveUp: false, updatesFailingClock: true, now: fixture.now)
+            attempt(outcome: .success, status: 200), deliveryID: delivery, subscriptionID: id, nextAttemptAt: nil, giveUp: false,
+            updatesFailingClock: true, now: fixture.now)
         try fixture.store.delete(id: id, expectedVersion: 1, actor: "alice", now: fixture.now)
 
         #expect(try fixture.store.find(id: id) == nil)
@@ -138,7 +143,8 @@ import Testing
         let fixture = try F()
         let id = try fixture.create(secret: "whsec_old")
         let graceUntil = fixture.now + 3600
-        let token = try fixture.store.replaceSecret(id: id, newSecret: "whsec_new", graceUntil: graceUntil, actor: "alice", now: fixture.now)
+        let token = try fixture.store.replaceSecret(
+            id: id, newSecret: "whsec_new", graceUntil: graceUntil, actor: "alice", now: fixture.now)
         #expect(token != nil)
         let s = try #require(try fixture.store.find(id: id))
         #expect(s.signingSecrets(now: fixture.now) == ["whsec_new", "whsec_old"])
@@ -165,7 +171,8 @@ import Testing
     @Test func revealReturnsTheSecretOnce() throws {
         let fixture = try F()
         let id = try fixture.create()
-        let token = try #require(try fixture.store.replaceSecret(id: id, newSecret: "whsec_shown_once", graceUntil: nil, actor: "a", now: fixture.now))
+        let token = try #require(
+            try fixture.store.replaceSecret(id: id, newSecret: "whsec_shown_once", graceUntil: nil, actor: "a", now: fixture.now))
         #expect(try fixture.store.consumeReveal(token: token, subscriptionID: id, now: fixture.now + 1) == "whsec_shown_once")
         #expect(try fixture.store.consumeReveal(token: token, subscriptionID: id, now: fixture.now + 2) == nil)
         #expect(try fixture.scalar("SELECT count(*) FROM secret_reveals") == 0)

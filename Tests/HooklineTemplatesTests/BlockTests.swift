@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct BlockTests {
     @Test func eachProvidesLoopVariables() throws {
-        let template = "{{#each rows}}{{ @index }}/{{ @number }}:{{ name }}{{#if @first}}(first){{/if}}{{#if @last}}(last){{/if}};{{else}}none{{/each}}"
+        let template =
+            "{{#each rows}}{{ @index }}/{{ @number }}:{{ name }}{{#if @first}}(first){{/if}}{{#if @last}}(last){{/if}};{{else}}none{{/each}}"
         let rows: TemplateValue = [["name": "a"], ["name": "b"], ["name": "c"]]
         #expect(try render(["page": template], "page", ["rows": rows]) == "0/1:a(first);1/2:b;2/3:c(last);")
         #expect(try render(["page": template], "page", ["rows": [["name": "only"]]]) == "0/1:only(first)(last);")
@@ -27,16 +28,19 @@ import Testing
     }
 
     @Test func nestedEachUsesTheInnermostLoop() throws {
-        let template = "{{#each groups}}[{{ name }}:{{#each events}} {{ @index }}={{ . }}{{#if @last}} in {{ name }}{{/if}}{{else}} empty{{/each}}]{{/each}}"
+        let template =
+            "{{#each groups}}[{{ name }}:{{#each events}} {{ @index }}={{ . }}{{#if @last}} in {{ name }}{{/if}}{{else}} empty{{/each}}]{{/each}}"
         let groups: TemplateValue = [
             ["name": "Conversation", "events": ["started", "ended"]],
             ["name": "Agent", "events": []],
         ]
-        #expect(try render(["page": template], "page", ["groups": groups]) == "[Conversation: 0=started 1=ended in Conversation][Agent: empty]")
+        #expect(
+            try render(["page": template], "page", ["groups": groups]) == "[Conversation: 0=started 1=ended in Conversation][Agent: empty]")
     }
 
     @Test func ifAndUnlessTreatMissingKeysAsFalse() throws {
-        let template = #"{{#if error}}<p class="error">{{ error }}</p>{{else}}ok{{/if}}{{#unless error}}!{{/unless}}{{#if form.name.error}}bad name{{/if}}"#
+        let template =
+            #"{{#if error}}<p class="error">{{ error }}</p>{{else}}ok{{/if}}{{#unless error}}!{{/unless}}{{#if form.name.error}}bad name{{/if}}"#
         #expect(try render(["page": template]) == "ok!")
         #expect(try render(["page": template], "page", ["error": "Name <required>"]) == #"<p class="error">Name &lt;required&gt;</p>"#)
         #expect(try render(["page": template], "page", ["form": ["name": ["error": "too long"]]]) == "ok!bad name")

@@ -13,7 +13,9 @@ import Testing
     }
 
     @Test func unknownBlockKeyword() {
-        #expect(renderError(["page": "x\n  {{#for rows}}{{/for}}"]) == "page.html:2:3: unknown block keyword '#for' (expected #if, #unless or #each)")
+        #expect(
+            renderError(["page": "x\n  {{#for rows}}{{/for}}"])
+                == "page.html:2:3: unknown block keyword '#for' (expected #if, #unless or #each)")
         #expect(renderError(["page": "{{#if a}}{{/fi}}"]) == "page.html:1:10: unknown block keyword '/fi' (expected /if, /unless or /each)")
     }
 
@@ -29,11 +31,19 @@ import Testing
 
     @Test func malformedTags() {
         #expect(renderError(["page": "x{{}}"]) == "page.html:1:2: empty tag {{}}")
-        #expect(renderError(["page": "{{ first name }}"]) == "page.html:1:1: invalid tag {{first name}}: expected a name, 'raw name', '#if', '#unless', '#each', 'else', '/…', '>' or '!'")
-        #expect(renderError(["page": "{{{ name }}}"]) == "page.html:1:1: '{{{' is not a tag: write {{ raw name }} for unescaped output, or put a space between a literal '{' and a tag")
+        #expect(
+            renderError(["page": "{{ first name }}"])
+                == "page.html:1:1: invalid tag {{first name}}: expected a name, 'raw name', '#if', '#unless', '#each', 'else', '/…', '>' or '!'"
+        )
+        #expect(
+            renderError(["page": "{{{ name }}}"])
+                == "page.html:1:1: '{{{' is not a tag: write {{ raw name }} for unescaped output, or put a space between a literal '{' and a tag"
+        )
         #expect(renderError(["page": "{{ raw }}"]) == "page.html:1:1: {{raw}}: 'raw' needs exactly one name, as in {{ raw name }}")
         #expect(renderError(["page": "{{ a..b }}"]) == "page.html:1:1: invalid name 'a..b' in {{a..b}}")
-        #expect(renderError(["page": "{{#each rows}}{{ @idx }}{{/each}}"]) == "page.html:1:15: invalid name '@idx' in {{@idx}} (loop variables: @index, @number, @first, @last)")
+        #expect(
+            renderError(["page": "{{#each rows}}{{ @idx }}{{/each}}"])
+                == "page.html:1:15: invalid name '@idx' in {{@idx}} (loop variables: @index, @number, @first, @last)")
         #expect(renderError(["page": "{{#if}}{{/if}}"]) == "page.html:1:1: {{#if}} needs exactly one name, as in {{#if name}}")
         #expect(renderError(["page": "{{> ../secrets }}"]) == "page.html:1:1: invalid partial name '../secrets' in {{> ../secrets}}")
     }
@@ -43,7 +53,9 @@ import Testing
     }
 
     @Test func parseErrorInAPartialNamesThePartialFile() {
-        #expect(renderError(["page": "<table>{{> row }}</table>", "row": "<tr>\n  <td>{{#if x}}</td>\n</tr>"]) == "row.html:2:7: unclosed {{#if x}}")
+        #expect(
+            renderError(["page": "<table>{{> row }}</table>", "row": "<tr>\n  <td>{{#if x}}</td>\n</tr>"])
+                == "row.html:2:7: unclosed {{#if x}}")
     }
 }
 
@@ -55,16 +67,24 @@ import Testing
 
     @Test func missingKeyInDottedPath() {
         #expect(renderError(["page": "{{ user.nmae }}"], "page", ["user": ["name": "Ada"]]) == "page.html:1:1: 'user' has no key 'nmae'")
-        #expect(renderError(["page": "{{ user.name.first }}"], "page", ["user": ["name": "Ada"]]) == "page.html:1:1: 'user.name' is text, not a dictionary, so 'user.name.first' has no value")
+        #expect(
+            renderError(["page": "{{ user.name.first }}"], "page", ["user": ["name": "Ada"]])
+                == "page.html:1:1: 'user.name' is text, not a dictionary, so 'user.name.first' has no value")
     }
 
     @Test func missingListForEach() {
-        #expect(renderError(["page": "<table>\n{{#each rwos}}{{/each}}"], "page", ["rows": []]) == "page.html:2:1: {{#each rwos}}: no value named 'rwos'")
-        #expect(renderError(["page": "{{#each rows}}{{/each}}"], "page", ["rows": "x"]) == "page.html:1:1: {{#each rows}} needs a list, but 'rows' is text")
+        #expect(
+            renderError(["page": "<table>\n{{#each rwos}}{{/each}}"], "page", ["rows": []])
+                == "page.html:2:1: {{#each rwos}}: no value named 'rwos'")
+        #expect(
+            renderError(["page": "{{#each rows}}{{/each}}"], "page", ["rows": "x"])
+                == "page.html:1:1: {{#each rows}} needs a list, but 'rows' is text")
     }
 
     @Test func printingListsOrDictionaries() {
-        #expect(renderError(["page": "{{ rows }}"], "page", ["rows": []]) == "page.html:1:1: cannot print 'rows': it is a list; loop over it with {{#each rows}}")
+        #expect(
+            renderError(["page": "{{ rows }}"], "page", ["rows": []])
+                == "page.html:1:1: cannot print 'rows': it is a list; loop over it with {{#each rows}}")
         #expect(renderError(["page": "{{ . }}"]) == "page.html:1:1: cannot print '.': it is a dictionary")
     }
 
@@ -83,12 +103,15 @@ import Testing
     }
 
     @Test func recursivePartialsStopAtTwentyLevels() {
-        #expect(renderError(["page": "{{> loop }}", "loop": "x{{> loop }}"]) == "loop.html:1:2: partials nested more than 20 deep at {{> loop}}; does a partial include itself?")
+        #expect(
+            renderError(["page": "{{> loop }}", "loop": "x{{> loop }}"])
+                == "loop.html:1:2: partials nested more than 20 deep at {{> loop}}; does a partial include itself?")
         var templates: [String: String] = ["p21": "too deep"]
         for level in 0...20 {
             templates["p\(level)"] = "{{> p\(level + 1) }}"
         }
-        #expect(renderError(templates, "p0") == "p20.html:1:1: partials nested more than 20 deep at {{> p21}}; does a partial include itself?")
+        #expect(
+            renderError(templates, "p0") == "p20.html:1:1: partials nested more than 20 deep at {{> p21}}; does a partial include itself?")
     }
 
     @Test func missingTemplateFile() {

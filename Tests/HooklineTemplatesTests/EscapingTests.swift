@@ -13,7 +13,9 @@ import Testing
         let output = try render(
             ["page": #"<a title="{{ title }}" data-x='{{ title }}'>"#],
             "page", ["title": #"" onmouseover="alert(1)' x='"#])
-        #expect(output == #"<a title="&quot; onmouseover=&quot;alert(1)&#39; x=&#39;" data-x='&quot; onmouseover=&quot;alert(1)&#39; x=&#39;'>"#)
+        #expect(
+            output == #"<a title="&quot; onmouseover=&quot;alert(1)&#39; x=&#39;" data-x='&quot; onmouseover=&quot;alert(1)&#39; x=&#39;'>"#
+        )
     }
 
     @Test func escapesAtEdgesAndLeavesPlainTextAlone() throws {
@@ -59,11 +61,12 @@ import Testing
             { {{ name }} } {x}} { {{! comment }} }
             """
         let output = try render(["page": template], "page", ["name": "Ada"])
-        #expect(output == """
-            <style>td{color:red} .x { margin: 0 }</style>
-            <script type="application/json">{"a": {"b": [1, {"c": 2}]}}</script>
-            { Ada } {x}} {  }
-            """)
+        #expect(
+            output == """
+                <style>td{color:red} .x { margin: 0 }</style>
+                <script type="application/json">{"a": {"b": [1, {"c": 2}]}}</script>
+                { Ada } {x}} {  }
+                """)
     }
 
     @Test func dropsComments() throws {

@@ -31,7 +31,10 @@ import Testing
         let library = directory.library()
         let body = try library.renderHTML("inventory", ["title": "Webhooks <beta>", "count": 2])
         let page = try library.render("layout", ["title": "Webhooks <beta>", "body": body])
-        #expect(page == "<!doctype html><title>Webhooks &lt;beta&gt; · Hookline</title><main><h1>Webhooks &lt;beta&gt;</h1><p>2 subscriptions</p></main>")
+        #expect(
+            page
+                == "<!doctype html><title>Webhooks &lt;beta&gt; · Hookline</title><main><h1>Webhooks &lt;beta&gt;</h1><p>2 subscriptions</p></main>"
+        )
     }
 
     @Test func partialsMayNestTwentyDeep() throws {

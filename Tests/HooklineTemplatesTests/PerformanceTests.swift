@@ -6,25 +6,25 @@ import Testing
     @Test func rendersAThousandRowTable() throws {
         let directory = TemplateDirectory([
             "inventory": """
-                <table>
-                <thead><tr><th>Name</th><th>Target URL</th><th>Status</th><th>Events</th><th>Agents</th><th>Secret</th><th></th></tr></thead>
-                <tbody>
-                {{#each rows}}{{> inventory-row }}{{else}}<tr><td colspan="7">No subscriptions yet.</td></tr>{{/each}}
-                </tbody>
-                </table>
-                """,
+            <table>
+            <thead><tr><th>Name</th><th>Target URL</th><th>Status</th><th>Events</th><th>Agents</th><th>Secret</th><th></th></tr></thead>
+            <tbody>
+            {{#each rows}}{{> inventory-row }}{{else}}<tr><td colspan="7">No subscriptions yet.</td></tr>{{/each}}
+            </tbody>
+            </table>
+            """,
             "inventory-row": """
-                <tr id="sub-{{ id }}"{{#if @first}} class="first"{{/if}}>
-                  <td><a href="{{ base }}/{{ id }}/edit">{{ name }}</a></td>
-                  <td><code>{{ url }}</code></td>
-                  <td>{{#if active}}Active{{else}}Inactive{{/if}}</td>
-                  <td>{{ events }}</td>
-                  <td>{{#each agents}}{{ . }}{{#unless @last}}, {{/unless}}{{else}}All Agents{{/each}}</td>
-                  <td>{{#if hasSecret}}Set{{else}}Not set{{/if}}</td>
-                  <td><a href="{{ base }}/{{ id }}/delete">Delete</a> <a href="{{ base }}/{{ id }}/test">Test</a></td>
-                </tr>
+            <tr id="sub-{{ id }}"{{#if @first}} class="first"{{/if}}>
+              <td><a href="{{ base }}/{{ id }}/edit">{{ name }}</a></td>
+              <td><code>{{ url }}</code></td>
+              <td>{{#if active}}Active{{else}}Inactive{{/if}}</td>
+              <td>{{ events }}</td>
+              <td>{{#each agents}}{{ . }}{{#unless @last}}, {{/unless}}{{else}}All Agents{{/each}}</td>
+              <td>{{#if hasSecret}}Set{{else}}Not set{{/if}}</td>
+              <td><a href="{{ base }}/{{ id }}/delete">Delete</a> <a href="{{ base }}/{{ id }}/test">Test</a></td>
+            </tr>
 
-                """,
+            """,
         ])
         let rows: [TemplateValue] = (1...1000).map { number in
             [

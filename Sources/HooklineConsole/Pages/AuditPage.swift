@@ -6,6 +6,7 @@ import HooklineTemplates
 enum AuditPage {
     @Sendable static func show(_ context: PageContext) throws -> Response {
         let entries = try context.store.audit.recent(limit: 200, subscriptionID: nil)
-        return try context.page("audit", title: "Audit log", ["entries": .list(entries.map { PageValues.auditEntry($0, links: context.links) })])
+        return try context.page(
+            "audit", title: "Audit log", ["entries": .list(entries.map { PageValues.auditEntry($0, links: context.links) })])
     }
 }

@@ -18,7 +18,9 @@ enum DeletePage {
         } catch .conflict {
             throw PageFailure(
                 status: .conflict, title: "Changed meanwhile",
-                message: "“\(subscription.name)” was changed after you opened the confirmation. Nothing was deleted; open it again to review the current settings.")
+                message:
+                    "“\(subscription.name)” was changed after you opened the confirmation. Nothing was deleted; open it again to review the current settings."
+            )
         } catch .notFound {
             throw PageFailure.notFound("This webhook was already deleted.")
         } catch .failed(let message) {

@@ -24,9 +24,11 @@ enum InventoryPage {
                 [PageValues.option("", "Any status", query.status == nil)]
                     + SubscriptionStatus.allCases.map { PageValues.option($0.rawValue, $0.label, query.status == $0) }),
             "agent_options": .list(
-                [PageValues.option("", "Any agent", query.agent == nil)] + agents.map { PageValues.option($0.uuid, $0.name, query.agent == $0.uuid) }),
+                [PageValues.option("", "Any agent", query.agent == nil)]
+                    + agents.map { PageValues.option($0.uuid, $0.name, query.agent == $0.uuid) }),
             "event_options": .list(
-                [PageValues.option("", "Any event", query.event == nil)] + events.map { PageValues.option($0.name, $0.name, query.event == $0.name) }),
+                [PageValues.option("", "Any event", query.event == nil)]
+                    + events.map { PageValues.option($0.name, $0.name, query.event == $0.name) }),
             "sort": .text(query.sort.rawValue),
             "dir": .text(query.descending ? "desc" : "asc"),
             "clear_filters": .text(context.links.inventory()),
@@ -76,7 +78,8 @@ enum InventoryPage {
         func single(_ name: String) throws -> String? {
             let values = form.all(name)
             guard values.count <= 1 else {
-                throw PageFailure(status: .badRequest, title: "Bad filter", message: "The filter `\(name)` is given \(values.count) times; give it once.")
+                throw PageFailure(
+                    status: .badRequest, title: "Bad filter", message: "The filter `\(name)` is given \(values.count) times; give it once.")
             }
             return values.first.map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
         }

@@ -18,7 +18,8 @@ enum SubscriptionFormPage {
         let form = SubscriptionForm(posted: posted, existing: nil, agents: agents, events: events, config: context.config)
         let submission = posted["submission"].flatMap { CSRF.isSubmissionToken($0) ? $0 : nil }
         guard form.isValid else {
-            return try render(context, form: form, agents: agents, events: events, submission: submission ?? Identifier.token(), status: .unprocessable)
+            return try render(
+                context, form: form, agents: agents, events: events, submission: submission ?? Identifier.token(), status: .unprocessable)
         }
         let store = try context.store.subscriptions
         // The same form submitted twice (double click, back + resubmit) creates one webhook.
@@ -38,7 +39,8 @@ enum SubscriptionFormPage {
         guard context.request.method == .post else {
             return try render(context, form: SubscriptionForm(subscription), agents: agents, events: events, editing: subscription)
         }
-        var form = SubscriptionForm(posted: context.request.form, existing: subscription, agents: agents, events: events, config: context.config)
+        var form = SubscriptionForm(
+            posted: context.request.form, existing: subscription, agents: agents, events: events, config: context.config)
         guard form.isValid, let version = form.version else {
             return try render(context, form: form, agents: agents, events: events, editing: subscription, status: .unprocessable)
         }

@@ -35,12 +35,13 @@ enum TestSendPage {
     ) throws -> Response {
         var values = try PageValues.subscription(subscription, context: context)
         values["action"] = .text(context.links.test(subscription.id))
-        values["event_options"] = .list(events.enumerated().map { index, event in
-            [
-                "value": .text(event.name), "label": .text(event.name), "description": .text(event.description),
-                "selected": .bool(selected.map { $0 == event.name } ?? (index == 0)),
-            ]
-        })
+        values["event_options"] = .list(
+            events.enumerated().map { index, event in
+                [
+                    "value": .text(event.name), "label": .text(event.name), "description": .text(event.description),
+                    "selected": .bool(selected.map { $0 == event.name } ?? (index == 0)),
+                ]
+            })
         values["has_events"] = .bool(!events.isEmpty)
         values["inactive"] = .bool(subscription.status != .active)
         values["error_event"] = .text(error ?? "")

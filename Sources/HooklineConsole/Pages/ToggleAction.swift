@@ -16,7 +16,9 @@ enum ToggleAction {
         } catch .conflict {
             throw PageFailure(
                 status: .conflict, title: "Changed meanwhile",
-                message: "“\(subscription.name)” was changed by someone else after this page loaded. Nothing was changed; reload the list and try again.")
+                message:
+                    "“\(subscription.name)” was changed by someone else after this page loaded. Nothing was changed; reload the list and try again."
+            )
         } catch .notFound {
             throw PageFailure.notFound("This webhook was deleted.")
         } catch .failed(let message) {
