@@ -59,7 +59,7 @@ unit:
 	mkdir -p $(TEST_TMP) && ls -A $(TEST_TMP) | sort > $(TEST_TMP).before
 	TMPDIR=$(TEST_TMP) $(SWIFT) build
 	TMPDIR=$(TEST_TMP) $(SWIFT) test
-	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v '^TemporaryDirectory\.' || true); \
+	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v -e '^TemporaryDirectory\.' -e '\.lock$$' || true); \
 	if [ -n "$$left" ]; then echo "swift test left these in TMPDIR: $$left" >&2; exit 1; fi
 
 venv: $(VENV)/.installed
