@@ -8,21 +8,23 @@ enum ToggleAction {
         guard form.count("active") == 1, let value = form["active"], value == "1" || value == "0" else {
             throw PageFailure.badRequest("Send active=1 to activate or active=0 to deactivate.")
         }
-        let version = form["version"].flatMap(Int.init)
+        // Every change names the version it was made on, so a stale page cannot overwrite.
+        guard form.count("version") == 1, let version = form["version"].flatMap(Int.init) else {
+            throw PageFailure(
+                status: .conflict, title: "Reload and try again",
+                message:
+                    "This form did not say which version of “\(subscription.name)” it was made for. Nothing was changed; reload the page and try again."
+            )
+        }
         let store = try context.store.subscriptions
         do {
-            try store.setActive(
-                id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)
-        } catch .conflict {
-            throw PageFailure(
-                status: .conflict, title: "Changed meanwhile",
-                message:
-                    "“\(subscription.name)” was changed by someone else after this page loaded. Nothing was changed; reload the list and try again."
-            )
-        } catch .notFound {
-            throw PageFailure.notFound("This webhook was deleted.")
-        } catch .failed(let message) {
-            throw PageFailure(status: .internalError, message: message)
+            try store.setActive(id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)
+        } catch {
+            throw PageFailure.refused(
+                error,
+                conflict:
+                    "“\(subscription.name)” was changed by someone else after this page loaded. Nothing was changed; reload the list and try again.",
+                gone: "This webhook was deleted.")
         }
         return .redirect(to: context.links.inventory(notice: value == "1" ? .activated : .deactivated, id: subscription.id))
     }
