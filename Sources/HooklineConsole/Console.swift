@@ -95,11 +95,20 @@ public enum Console {
             let failure = error as? PageFailure ?? .internalError("\(error)")
             return ErrorPage.standalone(status: failure.status, message: ErrorLog.shown(failure, request: request), request: request)
         }
+        // DNS rebinding: where the config names the console's addresses, answer no other Host.
+        let origins = shell.config.publicOrigins
+        if !origins.isEmpty, !(request.origin.map(origins.contains) ?? false) {
+            return ErrorPage.standalone(
+                status: .badRequest,
+                message:
+                    "Hookline does not answer at the address “\(request.header("Host") ?? "")”. Open the console at the address your administrator gave you.",
+                request: request)
+        }
         guard let actor = shell.signedInUser else {
             return shell.signInRequired()
         }
         let context = PageContext(shell: shell, actor: actor, sender: route.needsSender(method) ? sender : nil)
-        if method == .post, let refusal = CSRF.check(request: request) {
+        if method == .post, let refusal = CSRF.check(request: request, publicOrigins: origins) {
             return context.errorPage(PageFailure(status: .forbidden, title: "Request refused", message: refusal))
         }
         do {
@@ -129,12 +138,15 @@ public struct PageFailure: Error {
     public let title: String
     public let message: String
     public let detail: String?
+    /// Seconds after which trying again may work (`Retry-After`), for a 503.
+    public let retryAfter: Int?
 
-    public init(status: HTTPStatus, title: String? = nil, message: String, detail: String? = nil) {
+    public init(status: HTTPStatus, title: String? = nil, message: String, detail: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.title = title ?? (status == .notFound ? "Not found" : "Something went wrong")
         self.message = message
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     /// A failure inside Hookline: the page says so with a reference, the log has `detail`.

@@ -99,6 +99,7 @@ public class PageShell {
             var response = try page(
                 "error", title: failure.title, status: failure.status,
                 ["heading": .text(failure.title), "message": .text(message), "status": .int(failure.status.code)])
+            if let seconds = failure.retryAfter { response.setHeader("Retry-After", String(seconds)) }
             finish(&response)
             return response
         } catch {

@@ -1,3 +1,4 @@
+import Glibc
 import HooklineConsole
 import HooklineSender
 import HooklineStore
@@ -70,5 +71,33 @@ import Testing
         let other = try fixture.create("Other", url: receiver.url("/nocontent"))
         #expect(try fixture.post("/\(other)/deliveries/\(first)/resend", []).status == 404)
         #expect(receiver.requests().count == 2)
+    }
+}
+
+@Suite struct SendSlotTests {
+    /// With every slot held (as by slow sends in other processes), a test send is a quick 503
+    /// with `Retry-After`, and nothing reaches the receiver.
+    @Test func testSendsBeyondTheBoundAreA503() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        let fixture = try ConsoleFixture(
+            extraConfig: SendingPagesTests.localConfig + "\nmax_concurrent_test_sends = 2", sender: DispatchSender())
+        let id = try fixture.create(url: receiver.url("/nocontent"))
+        var held: [Int32] = []
+        for slot in 0..<2 {
+            let fd = open(fixture.databasePath + ".send-slot-\(slot)", O_CREAT | O_RDWR, 0o600)
+            #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+            held.append(fd)
+        }
+        let busy = try fixture.post("/\(id)/test", [("event", "conversation.ended")])
+        #expect(busy.status == 503)
+        #expect(busy.header("Retry-After") == "5")
+        #expect(busy.html.contains("try again in a few seconds"))
+        #expect(receiver.connectionCount() == 0)
+
+        close(held.removeLast())  // one slot frees up
+        #expect(try fixture.post("/\(id)/test", [("event", "conversation.ended")]).status == 303)
+        #expect(receiver.connectionCount() == 1)
+        for fd in held { close(fd) }
     }
 }
