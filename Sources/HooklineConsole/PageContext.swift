@@ -168,6 +168,20 @@ public final class PageContext: PageShell {
         return subscription
     }
 
+    /// The `version` a change form was made on. Every change must name it, so a stale page
+    /// cannot overwrite a newer save: a 409 when it is missing or malformed.
+    func postedVersion(of subscription: Subscription, nothingWas verb: String) throws -> Int {
+        let form = request.form
+        guard form.count("version") == 1, let version = form["version"].flatMap(Int.init) else {
+            throw PageFailure(
+                status: .conflict, title: "Reload and try again",
+                message:
+                    "This form did not say which version of “\(subscription.name)” it was made for. Nothing was \(verb); reload the page and try again."
+            )
+        }
+        return version
+    }
+
     /// What sends webhooks for this request. The dispatcher hands every POST to a route that
     /// sends to `hookline-send`, which provides it; anywhere else this is a wiring fault.
     public func webhookSender() throws -> any WebhookSender {

@@ -11,14 +11,7 @@ enum DeletePage {
             values["cancel_link"] = .text(context.links.subscription(subscription.id))
             return try context.page("delete", title: "Delete “\(subscription.name)”?", values)
         }
-        // Every change names the version it was made on, so a stale page cannot overwrite.
-        guard context.request.form.count("version") == 1, let version = context.request.form["version"].flatMap(Int.init) else {
-            throw PageFailure(
-                status: .conflict, title: "Reload and try again",
-                message:
-                    "This form did not say which version of “\(subscription.name)” it was made for. Nothing was deleted; reload the page and try again."
-            )
-        }
+        let version = try context.postedVersion(of: subscription, nothingWas: "deleted")
         let store = try context.store.subscriptions
         do {
             try store.delete(id: subscription.id, expectedVersion: version, actor: context.actor, now: context.now)

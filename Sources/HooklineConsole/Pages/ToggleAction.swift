@@ -8,14 +8,7 @@ enum ToggleAction {
         guard form.count("active") == 1, let value = form["active"], value == "1" || value == "0" else {
             throw PageFailure.badRequest("Send active=1 to activate or active=0 to deactivate.")
         }
-        // Every change names the version it was made on, so a stale page cannot overwrite.
-        guard form.count("version") == 1, let version = form["version"].flatMap(Int.init) else {
-            throw PageFailure(
-                status: .conflict, title: "Reload and try again",
-                message:
-                    "This form did not say which version of “\(subscription.name)” it was made for. Nothing was changed; reload the page and try again."
-            )
-        }
+        let version = try context.postedVersion(of: subscription, nothingWas: "changed")
         let store = try context.store.subscriptions
         do {
             try store.setActive(id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)
