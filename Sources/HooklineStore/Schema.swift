@@ -121,6 +121,13 @@ public enum Schema {
         CREATE INDEX attempts_by_subscription ON delivery_attempts (subscription_id, id);
         CREATE INDEX attempts_by_delivery ON delivery_attempts (delivery_id, id);
         """,
+        // 3: the operations views read the log by time and by result without scanning it.
+        """
+        CREATE INDEX attempts_by_subscription_time ON delivery_attempts (subscription_id, at);
+        CREATE INDEX attempts_by_subscription_success ON delivery_attempts (subscription_id, \(DeliveryLog.succeededExpression), at);
+        CREATE INDEX attempts_by_result ON delivery_attempts (\(DeliveryLog.succeededExpression), id);
+        CREATE INDEX attempts_by_time ON delivery_attempts (at, id);
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

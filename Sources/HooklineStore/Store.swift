@@ -119,6 +119,11 @@ public protocol DeliveryBackend {
     func cancel(deliveryID: Int) throws
     /// Stores an event and fans it out in one transaction; returns the deliveries created (0 for a repeated event id).
     func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int
+    /// Recent health of each subscription in `subscriptionIDs`: attempts and successes since
+    /// `since`, and the last success ever. Cost follows the subscriptions asked about.
+    func health(subscriptionIDs: [Int], since: Int) throws -> [Int: DeliveryHealth]
+    /// One subscription's attempts and failures per hour since `since` (hours without attempts left out).
+    func hourly(subscriptionID: Int, since: Int) throws -> [HourlyAttempts]
     /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``) and fails its pending deliveries.
     func disable(subscriptionID: Int, reason: String, now: Int) throws
 }
