@@ -97,7 +97,8 @@ extension Commands {
                 lease = try number(1...86_400)
                 guard lease >= minimum else {
                     throw CommandFailure(
-                        message: "--lease \(lease) is shorter than one attempt may take (connect_timeout + timeout): use at least \(minimum)",
+                        message:
+                            "--lease \(lease) is shorter than one attempt may take (connect_timeout + timeout): use at least \(minimum)",
                         status: 2)
                 }
             case "--batch": batch = try number(1...1000)
