@@ -9,6 +9,8 @@
 #   make install   install to $(PREFIX) (as root; DESTDIR for staging)
 #   make screenshots  refresh the README's screenshots from the browser tests
 #   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
+#   make soak      8 clients x 2,000 mixed requests through nginx, 8 x 500 through Apache
+#                  (loopback; figures in .e2e-artifacts/soak-*.json); `make e2e` runs 8 x 100
 
 SWIFT        ?= swift
 PYTHON       ?= python3
@@ -30,7 +32,7 @@ DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
 TEST_PACKAGES = $(DEV_PACKAGES) build-essential apache2 apache2-utils chromium chromium-driver \
                 fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless
 
-.PHONY: all build run deps test-deps test-tmp test lint unit e2e venv install bench screenshots clean
+.PHONY: all build run deps test-deps test-tmp test lint unit e2e soak venv install bench screenshots clean
 
 all: build
 
@@ -73,6 +75,16 @@ $(VENV)/.installed: Tests/e2e/requirements.txt
 e2e: venv
 	mkdir -p $(TEST_TMP)
 	TMPDIR=$(TEST_TMP) SE_AVOID_STATS=true $(VENV)/bin/pytest Tests/e2e $(PYTEST_ARGS)
+
+# The full soak (the e2e suite runs a short one): SOAK_REQUESTS per client through nginx,
+# SOAK_APACHE_REQUESTS through Apache; fails on any 5xx, lost write or integrity error.
+SOAK_CLIENTS         ?= 8
+SOAK_REQUESTS        ?= 2000
+SOAK_APACHE_REQUESTS ?= 500
+soak: build venv
+	mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) HOOKLINE_SOAK_CLIENTS=$(SOAK_CLIENTS) HOOKLINE_SOAK_REQUESTS=$(SOAK_REQUESTS) \
+		HOOKLINE_SOAK_APACHE_REQUESTS=$(SOAK_APACHE_REQUESTS) $(VENV)/bin/pytest Tests/e2e/test_soak.py -s -q $(PYTEST_ARGS)
 
 install: build
 	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) LOCALSTATEDIR=$(LOCALSTATEDIR) DESTDIR=$(DESTDIR) \
