@@ -138,6 +138,9 @@ public protocol DeliveryBackend {
     func cancel(deliveryID: Int) throws
     /// Stores an event and fans it out in one transaction; returns the deliveries created (0 for a repeated event id).
     func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int
+    /// Attempts across all subscriptions, newest first, filtered and paged by keyset; the cost
+    /// follows the page, not the log.
+    func log(_ query: DeliveryLogQuery) throws -> DeliveryLogPage
     /// Recent health of each subscription in `subscriptionIDs`: attempts and successes since
     /// `since`, and the last success ever. Cost follows the subscriptions asked about.
     func health(subscriptionIDs: [Int], since: Int) throws -> [Int: DeliveryHealth]
