@@ -2,7 +2,7 @@
 // the signature check on what it parsed (scheme detection, timestamps, hex and base64 signature
 // lists), with the text after the first empty line as the body.
 // Invariants: every parsed header has a non-empty name without spaces, tabs, colons or line
-// breaks, and no value holds a line break.
+// breaks, and no value holds a line break; base64 and hex that decode encode back to the same text.
 
 private let secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_!!"]
 
@@ -20,9 +20,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let body = bodyAfterBlankLine(input)
     for secret in secrets {
-        for now in [1_614_265_330, 0, Int.max, Int.min] {
-            let result = SignatureVerifier(tolerance: 300).verify(secret: secret, headers: headers, body: body, now: now)
-            if case .invalid(let reason) = result { _ = reason.message }
+        let result = SignatureVerifier(tolerance: 300).verify(secret: secret, headers: headers, body: body, now: 1_614_265_330)
+        if case .invalid(let reason) = result { _ = reason.message }
+    }
+    // Far-off clocks: the distance to the signed timestamp must not overflow.
+    for now in [Int.max, Int.min] {
+        _ = SignatureVerifier(tolerance: 300).verify(secret: secrets[0], headers: headers, body: body, now: now)
+    }
+    // The signature encodings: what decodes encodes back to the same text (canonical forms only).
+    for (_, value) in headers {
+        for entry in value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }) {
+            let text = String(entry)
+            if let bytes = Base64.decode(text) {
+                fuzzCheck(Base64.encode(bytes) == text, "base64 \(text) is not canonical")
+            }
+            if let bytes = Hex.decode(text) {
+                fuzzCheck(Hex.encode(bytes) == text.lowercased(), "hex \(text) does not round-trip")
+            }
         }
     }
     return 0

@@ -47,7 +47,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let template: Template
     do { template = try parser.parse() } catch {
         fuzzCheck(error.file == "fuzz.html", "parse error names \(error.file)")
-        fuzzCheck(error.line >= 1 && error.column >= 1, "parse error at \(error.line):\(error.column)")
+        let lines = bytes.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        fuzzCheck(
+            error.line >= 1 && error.line <= lines && error.column >= 1 && error.column <= size + 1,
+            "parse error at \(error.line):\(error.column)")
         return 0
     }
     // A library per input: its cache must not carry parsed partials from one input to the next.
