@@ -17,7 +17,7 @@ shift
 targets=${*:-$(Tests/Fuzz/build.sh --list)}
 failed=""
 # The targets' temporary files (the template target's partials) stay inside the build directory.
-mkdir -p "$OUT/tmp"
+rm -rf "$OUT/tmp" && mkdir -p "$OUT/tmp"
 TMPDIR=$(cd "$OUT/tmp" && pwd)
 export TMPDIR
 

@@ -4,6 +4,7 @@
 // Invariants: every parsed header has a non-empty name without spaces, tabs, colons or line
 // breaks, and no value holds a line break; base64 and hex that decode encode back to the same text.
 
+/// The Standard Webhooks test secret, then secrets that are empty, unprefixed or not base64.
 private let secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_!!"]
 
 @_cdecl("LLVMFuzzerTestOneInput")
