@@ -113,6 +113,7 @@ extension DeliveryLog {
             names[id] = try db.query("SELECT name FROM subscriptions WHERE id = ?", [.of(id)]).first?.text("name")
         }
         return DeliveryLogPage(
-            attempts: attempts, subscriptionNames: names, hasOlder: newestFirst ? more : otherSide, hasNewer: newestFirst ? otherSide : more)
+            attempts: attempts, subscriptionNames: names, hasOlder: newestFirst ? more : otherSide, hasNewer: newestFirst ? otherSide : more
+        )
     }
 }

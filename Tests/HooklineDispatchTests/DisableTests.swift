@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineDispatch
 import HooklineStore
 import HooklineTestSupport

@@ -103,8 +103,10 @@ import Testing
         #expect(Timestamp.parse(text) == seconds)
     }
 
-    @Test(arguments: ["", "2026-04-19", "2026-02-31T10:00", "2026-13-01T00:00", "2026-04-19T24:00", "2026-04-19T14:30+2", "yesterday",
-        "2026-04-19T14:30:00ZZ", "２０２６-04-19T14:30"])
+    @Test(arguments: [
+        "", "2026-04-19", "2026-02-31T10:00", "2026-13-01T00:00", "2026-04-19T24:00", "2026-04-19T14:30+2", "yesterday",
+        "2026-04-19T14:30:00ZZ", "２０２６-04-19T14:30",
+    ])
     func refusesWhatIsNotADateTime(_ text: String) {
         #expect(Timestamp.parse(text) == nil)
     }

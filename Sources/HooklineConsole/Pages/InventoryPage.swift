@@ -13,9 +13,12 @@ enum InventoryPage {
         let agents = try catalog.agents()
         let events = try catalog.eventTypes()
 
+        let health = try context.store.deliveries.health(
+            subscriptionIDs: page.rows.map(\.subscription.id), since: context.now - 86400)
+
         let filtered = !query.text.isEmpty || query.status != nil || query.agent != nil || query.event != nil
         var values: [String: TemplateValue] = [
-            "rows": .list(page.rows.map { row(for: $0, context: context) }),
+            "rows": .list(page.rows.map { row(for: $0, health: health[$0.subscription.id] ?? DeliveryHealth(), context: context) }),
             "has_rows": .bool(!page.rows.isEmpty),
             "filtered": .bool(filtered),
             "empty_inventory": .bool(page.rows.isEmpty && !filtered && query.page == 1),
@@ -55,7 +58,7 @@ enum InventoryPage {
         return try context.page("inventory", title: "Webhooks", notice: notice, values)
     }
 
-    static func row(for row: InventoryRow, context: PageContext) -> TemplateValue {
+    static func row(for row: InventoryRow, health: DeliveryHealth, context: PageContext) -> TemplateValue {
         let s = row.subscription
         let enabled = s.active && s.disabledReason == nil
         var values = PageValues.subscriptionRow(s, agentNames: row.agentNames, links: context.links)
@@ -69,6 +72,7 @@ enum InventoryPage {
             values["last_delivery_class"] = .text(s.lastDeliveryOutcome == .success ? "ok" : "failed")
             values["last_delivery_time"] = .text(Timestamp.display(at))
         }
+        values["health"] = PageValues.health(health, now: context.now)
         return .dict(values)
     }
 

@@ -10,7 +10,8 @@ enum LogPage {
         let store = try context.store
         let page = try store.deliveries.log(query)
         let events = try store.catalog.eventTypes()
-        let filtered = query.status != nil || query.eventType != nil || query.subscriptionID != nil || query.since != nil
+        let filtered =
+            query.status != nil || query.eventType != nil || query.subscriptionID != nil || query.since != nil
             || query.until != nil
         var values: [String: TemplateValue] = [
             "action": .text(context.links.log()),

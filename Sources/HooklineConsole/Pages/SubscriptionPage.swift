@@ -24,6 +24,9 @@ enum SubscriptionPage {
         let entries = try context.store.audit.recent(limit: 20, subscriptionID: subscription.id)
         values["audit"] = .list(entries.map { PageValues.auditEntry($0, links: context.links) })
 
+        let hourly = try context.store.deliveries.hourly(subscriptionID: subscription.id, since: context.now - HealthChart.hours * 3600)
+        values["chart"] = HealthChart(hourly, now: context.now).values
+
         let notice = Notice(query: query).map { $0.text(name: subscription.name) }
         return try context.page("subscription", title: subscription.name, notice: notice, values)
     }

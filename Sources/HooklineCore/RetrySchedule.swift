@@ -1,5 +1,3 @@
-import HooklineCore
-
 /// When to try again after a failed attempt (DESIGN §3).
 public struct RetrySchedule: Sendable {
     /// Delays after the 1st, 2nd, … failure: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
