@@ -20,6 +20,10 @@ public struct Links: Sendable {
     }
     public var new: String { path("/new") }
     public var audit: String { path("/audit") }
+    /// API tokens, with a notice after a revoke.
+    public func tokens(notice: Notice? = nil) -> String {
+        path("/tokens", notice.map { FormData(pairs: [("notice", $0.rawValue)]) } ?? FormData())
+    }
 
     /// What was saved; `reveal` unlocks the one-time secret.
     public func subscription(_ id: Int, notice: Notice? = nil, reveal: String? = nil) -> String {

@@ -57,6 +57,7 @@ import Testing
         #expect(
             AuditAction.allCases.map(\.rawValue) == [
                 "create", "update", "activate", "deactivate", "delete", "generate_secret", "regenerate_secret", "remove_secret", "disable",
+                "create_token", "revoke_token",
             ])
         #expect(
             AttemptOutcome.allCases.map(\.rawValue) == [

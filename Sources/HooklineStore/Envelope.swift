@@ -1,5 +1,3 @@
-import HooklineStore
-
 /// The JSON envelope every delivery carries (DESIGN §3), the same for real and test events.
 public enum Envelope {
     /// `{"event_id","event_type","created","organization_uuid","organization_name","data"}` as compact JSON.
