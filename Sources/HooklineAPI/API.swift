@@ -64,7 +64,8 @@ public enum API {
             if allowed.contains("GET") { allowed.insert("HEAD") }
             let names = allowed.sorted().joined(separator: ", ")
             var problem = Problem(
-                .methodNotAllowed, "method-not-allowed", "Method not allowed", "\(request.method.name) is not allowed here. Allowed: \(names).")
+                .methodNotAllowed, "method-not-allowed", "Method not allowed",
+                "\(request.method.name) is not allowed here. Allowed: \(names).")
             problem.headers = [("Allow", names)]
             throw problem
         }

@@ -62,7 +62,11 @@ enum SubscriptionsEndpoint {
             }
         }
         if let agent = single(request, "agent", &errors) {
-            if Identifier.isUUID(agent) { query.agent = agent.lowercased() } else { errors["agent", default: []].append("Must be an agent's UUID.") }
+            if Identifier.isUUID(agent) {
+                query.agent = agent.lowercased()
+            } else {
+                errors["agent", default: []].append("Must be an agent's UUID.")
+            }
         }
         if let event = single(request, "event", &errors) {
             if EventType.isValidName(event) { query.event = event } else { errors["event", default: []].append("Not an event type name.") }
@@ -144,7 +148,9 @@ enum SubscriptionsEndpoint {
         if let events = body.strings("events") { draft.eventTypes = SubscriptionRules.normalizedEvents(events) }
         if let agents = body.strings("agents") { draft.agentUUIDs = SubscriptionRules.normalizedAgents(agents) }
         if let schemeText = body.string("signature_scheme") {
-            if let scheme = SignatureScheme(rawValue: schemeText) { draft.signatureScheme = scheme } else {
+            if let scheme = SignatureScheme(rawValue: schemeText) {
+                draft.signatureScheme = scheme
+            } else {
                 body.fail("signature_scheme", SubscriptionRules.schemeMessage)
             }
         }
@@ -239,7 +245,9 @@ enum SubscriptionsEndpoint {
         let pageSize = limit(context.request, &errors)
         var page = 1
         if let after = single(context.request, "after", &errors) {
-            if let value = Int(after), value >= 2, value <= 1_000_000 { page = value } else {
+            if let value = Int(after), value >= 2, value <= 1_000_000 {
+                page = value
+            } else {
                 errors["after", default: []].append("Not a cursor from a previous page's `next`.")
             }
         }
@@ -249,7 +257,8 @@ enum SubscriptionsEndpoint {
             .object([
                 ("id", .int(a.id)), ("delivery_id", .int(a.deliveryID)), ("attempt", .int(a.attempt)), ("at", .string(Timestamp.iso(a.at))),
                 ("event_id", .string(a.eventID)), ("event_type", .string(a.eventType)), ("test", .bool(a.isTest)), ("url", .string(a.url)),
-                ("status_code", a.statusCode.map(JSONValue.int) ?? .null), ("latency_ms", .number(String(Int(a.latencyMilliseconds.rounded())))),
+                ("status_code", a.statusCode.map(JSONValue.int) ?? .null),
+                ("latency_ms", .number(String(Int(a.latencyMilliseconds.rounded())))),
                 ("outcome", .string(a.outcome.rawValue)), ("succeeded", .bool(a.succeeded)), ("message", .string(a.message)),
                 ("response_excerpt", .string(a.responseExcerpt)),
                 (

@@ -127,7 +127,8 @@ public struct TokenStore: TokenBackend {
             var changes = AuditChanges()
             changes.add("token", nil, name)
             changes.add("scope", nil, scope.rawValue)
-            try AuditLog(db).record(actor: actor, action: .createToken, subscriptionID: nil, name: "token " + name, changes: changes, now: now)
+            try AuditLog(db).record(
+                actor: actor, action: .createToken, subscriptionID: nil, name: "token " + name, changes: changes, now: now)
             let stored = APIToken(id: id, name: name, scope: scope, createdBy: actor, createdAt: now, lastUsedAt: nil, revokedAt: nil)
             return NewAPIToken(token: token, stored: stored)
         }
@@ -149,7 +150,8 @@ public struct TokenStore: TokenBackend {
             try db.run("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", [.of(now), .of(token.id)])
             var changes = AuditChanges()
             changes.add("token", name, "revoked")
-            try AuditLog(db).record(actor: actor, action: .revokeToken, subscriptionID: nil, name: "token " + name, changes: changes, now: now)
+            try AuditLog(db).record(
+                actor: actor, action: .revokeToken, subscriptionID: nil, name: "token " + name, changes: changes, now: now)
         }
     }
 

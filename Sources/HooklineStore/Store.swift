@@ -32,7 +32,8 @@ public struct Store {
     /// The SQLite backend on an open (and migrated) connection.
     public init(_ db: Database) {
         self.init(
-            subscriptions: SubscriptionStore(db), catalog: Catalog(db), audit: AuditLog(db), deliveries: DeliveryLog(db), tokens: TokenStore(db))
+            subscriptions: SubscriptionStore(db), catalog: Catalog(db), audit: AuditLog(db), deliveries: DeliveryLog(db),
+            tokens: TokenStore(db))
     }
 
     /// Opens the SQLite database at `databasePath`, creating and migrating it as needed.

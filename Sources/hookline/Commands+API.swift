@@ -39,7 +39,9 @@ extension Commands {
             guard let name, let scope else { throw CommandFailure(message: usage, status: 2) }
             do {
                 let made = try open(config).tokens.create(name: name, scope: scope, actor: actor, now: Timestamp.now())
-                CommandLine.write("created token “\(DisplayText.terminalSafe(made.stored.name))” (scope \(scope.rawValue)); it is shown only now:\n", to: 2)
+                CommandLine.write(
+                    "created token “\(DisplayText.terminalSafe(made.stored.name))” (scope \(scope.rawValue)); it is shown only now:\n",
+                    to: 2)
                 say(made.token)
             } catch let error as TokenError {
                 throw CommandFailure(message: error.description)

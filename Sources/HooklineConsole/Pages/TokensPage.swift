@@ -46,7 +46,8 @@ enum TokensPage {
     }
 
     static func show(
-        _ context: PageContext, created: NewAPIToken? = nil, name: String = "", scope: TokenScope? = .ingest, errors: [String: String] = [:],
+        _ context: PageContext, created: NewAPIToken? = nil, name: String = "", scope: TokenScope? = .ingest,
+        errors: [String: String] = [:],
         notice: String? = nil
     ) throws -> Response {
         let tokens = try context.store.tokens.list()
@@ -66,7 +67,8 @@ enum TokensPage {
             "tokens": .list(
                 tokens.map { token in
                     [
-                        "name": .text(token.name), "scope": .text(token.scope.rawValue), "created": .text(Timestamp.display(token.createdAt)),
+                        "name": .text(token.name), "scope": .text(token.scope.rawValue),
+                        "created": .text(Timestamp.display(token.createdAt)),
                         "created_by": .text(token.createdBy), "last_used": .text(token.lastUsedAt.map(Timestamp.display) ?? "Never"),
                         "status": .text(token.revokedAt.map { "Revoked " + Timestamp.display($0) } ?? "Active"),
                         "active": .bool(token.revokedAt == nil),
