@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import time
 import uuid
 
 import pytest
@@ -312,3 +314,26 @@ def test_schemathesis_finds_no_server_error_or_violation(server, tmp_path):
          "--mode", "positive", "--no-color", "--seed", "1"],
         capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    generated = re.search(r"(\d+) generated, (\d+) passed", result.stdout)
+    assert generated and int(generated.group(1)) >= 200 and generated.group(1) == generated.group(2), result.stdout[-3000:]
+
+
+def test_ingestion_throughput(server, capsys):
+    """Figures for the report: one POST of 1,000 events, and `emit --batch` of 5,000 (3 matching webhooks)."""
+    admin = ApiClient.with_token(server, "admin")
+    for i in range(3):
+        new_sub(admin, name=f"Sink {i}")
+    batch = {"events": [{"event_type": ENDED, "event_id": f"t-{i}", "data": {"conversation_uuid": str(uuid.uuid4())}}
+                        for i in range(1000)]}
+    t0 = time.monotonic()
+    r = admin.call("POST", "/events", json=batch, validate=False)
+    api_seconds = time.monotonic() - t0
+    assert r.status_code == 202 and r.json() == {"accepted": 1000, "duplicates": 0, "deliveries": 3000}
+    lines = "".join(json.dumps({"event_type": ENDED, "event_id": f"c-{i}"}) + "\n" for i in range(5000))
+    t0 = time.monotonic()
+    server.cli("emit", "--batch", input=lines)
+    cli_seconds = time.monotonic() - t0
+    with capsys.disabled():
+        print(f"\n[{server.kind}] POST /events x1000: {api_seconds * 1000:.0f} ms = {1000 / api_seconds:.0f} events/s; "
+              f"emit --batch x5000: {cli_seconds * 1000:.0f} ms = {5000 / cli_seconds:.0f} events/s")
+    assert 1000 / api_seconds > 200
