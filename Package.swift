@@ -32,9 +32,13 @@ let package = Package(
         // Builds, signs, sends and records deliveries: shared by test sends and the worker.
         .target(name: "HooklineDispatch", dependencies: ["HooklineCore", "HooklineStore", "HooklineSigning", "HooklineDelivery"]),
 
+        // The HTTP API below <mount>/api/v1/ (no libcurl): the console hands it those requests.
+        .target(name: "HooklineAPI", dependencies: ["HooklineCore", "HooklineCGI", "HooklineStore", "HooklineSigning"]),
+
         // The console pages (no libcurl), and the sender hookline-send gives them for test sends and resends.
         .target(
-            name: "HooklineConsole", dependencies: ["HooklineCore", "HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning"]),
+            name: "HooklineConsole",
+            dependencies: ["HooklineCore", "HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning", "HooklineAPI"]),
         .target(name: "HooklineSender", dependencies: ["HooklineConsole", "HooklineDispatch"]),
 
         // Thin executables.
@@ -57,6 +61,7 @@ let package = Package(
         .testTarget(name: "HooklineDispatchTests", dependencies: ["HooklineDispatch", "HooklineCore", "HooklineTestSupport"]),
         .testTarget(name: "HooklineSenderTests", dependencies: ["HooklineSender", "HooklineConsole", "HooklineTestSupport"]),
         .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole", "HooklineCore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineAPITests", dependencies: ["HooklineAPI", "HooklineStore", "HooklineTestSupport"]),
         // Runs the built `hookline` binary (found next to the test bundle).
         .testTarget(name: "HooklineCLITests", dependencies: ["HooklineCore", "HooklineStore", "HooklineTestSupport"]),
     ],

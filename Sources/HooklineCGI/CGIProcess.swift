@@ -10,6 +10,8 @@ public enum CGIProcess {
         "REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_LENGTH", "CONTENT_TYPE",
         "HTTP_COOKIE", "HTTP_HOST", "HTTP_ORIGIN", "HTTP_SEC_FETCH_SITE", "HTTP_REFERER", "HTTPS",
         "REQUEST_SCHEME", "SERVER_NAME", "SERVER_PORT", "REMOTE_USER", "REMOTE_ADDR", "HOOKLINE_CONFIG",
+        // Passed by the web server in the API location only (Bearer tokens); blanked elsewhere.
+        "HTTP_AUTHORIZATION",
     ]
 
     public static func environment() -> [String: String] {
@@ -57,12 +59,12 @@ public enum CGIProcess {
     }
 
     /// Decodes the request, asks `handler` for the response, writes it once.
-    /// A request that cannot be decoded gets `errorPage(scriptName, status, message)`.
+    /// A request that cannot be decoded gets `errorPage(scriptName, pathInfo, status, message)`.
     /// `beforeBody(environment)` runs before any byte of the body is read: a page served by
     /// another program hands the request over there (``replaceProcess(with:)``), and a response
     /// it returns is written instead of calling `handler`.
     public static func serve(
-        errorPage: (String, HTTPStatus, String) -> Response,
+        errorPage: (String, String, HTTPStatus, String) -> Response,
         beforeBody: ([String: String]) -> Response? = { _ in nil },
         handler: (Request) -> Response
     ) {
@@ -78,10 +80,10 @@ public enum CGIProcess {
             isHead = request.method == .head
             response = handler(request)
         } catch {
-            if case .bodyTooLarge(let size) = error { discardStdin(size) }
+            if case .bodyTooLarge(let size, _) = error { discardStdin(size) }
             var scriptName = env["SCRIPT_NAME"] ?? ""
             while scriptName.hasSuffix("/") { scriptName.removeLast() }
-            response = errorPage(scriptName, error.status, error.message)
+            response = errorPage(scriptName, env["PATH_INFO"] ?? "", error.status, error.message)
         }
         write(response.serialized(includeBody: !isHead))
     }

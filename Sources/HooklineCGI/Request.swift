@@ -6,6 +6,14 @@ import HooklineCore
 public struct Request: Sendable {
     /// Bodies above this many bytes are refused with 413 before any byte is read.
     public static let maximumBodySize = 64 * 1024
+    /// Below this path (the HTTP API) the body is kept as sent (JSON), up to ``maximumAPIBodySize``.
+    public static let apiPrefix = "/api/"
+    public static let maximumAPIBodySize = 1024 * 1024
+
+    /// The body cap for a request to `pathInfo`: 1 MiB for the API, 64 KiB for the console's forms.
+    public static func maximumBodySize(pathInfo: String) -> Int {
+        pathInfo.hasPrefix(apiPrefix) ? maximumAPIBodySize : maximumBodySize
+    }
 
     public let method: HTTPMethod
     /// The mount prefix (`/webhooks`); every link is built from it.
@@ -14,6 +22,8 @@ public struct Request: Sendable {
     public let pathInfo: String
     public let query: FormData
     public let form: FormData
+    /// The body as sent, for requests below ``apiPrefix`` (forms are decoded into `form` instead).
+    public let body: [UInt8]
     public let cookies: [String: String]
     /// The user the web server authenticated, if any.
     public let remoteUser: String?
@@ -21,7 +31,7 @@ public struct Request: Sendable {
 
     public init(
         method: HTTPMethod, scriptName: String = "", pathInfo: String = "/", query: FormData = FormData(),
-        form: FormData = FormData(), cookies: [String: String] = [:], remoteUser: String? = nil,
+        form: FormData = FormData(), body: [UInt8] = [], cookies: [String: String] = [:], remoteUser: String? = nil,
         environment: [String: String] = [:]
     ) {
         self.method = method
@@ -29,6 +39,7 @@ public struct Request: Sendable {
         self.pathInfo = pathInfo
         self.query = query
         self.form = form
+        self.body = body
         self.cookies = cookies
         self.remoteUser = remoteUser
         self.environment = environment
@@ -52,17 +63,17 @@ public struct Request: Sendable {
         if let raw = env["CONTENT_LENGTH"], !raw.isEmpty, length == nil || length! < 0 {
             throw .badContentLength
         }
+        var raw: [UInt8] = []
         if let length, length > 0 {
-            guard length <= Self.maximumBodySize else { throw .bodyTooLarge(length) }
+            let limit = Self.maximumBodySize(pathInfo: pathInfo)
+            guard length <= limit else { throw .bodyTooLarge(length, limit: limit) }
             let body = readBody(length)
             guard body.count == length else { throw .truncatedBody }
-            let type = (env["CONTENT_TYPE"] ?? "").lowercased()
-            let mediaType = type.split(separator: ";").first.map { $0.trimmingWhitespace } ?? ""
-            guard mediaType == "application/x-www-form-urlencoded" else {
-                throw .unsupportedMediaType(mediaType.isEmpty ? "none" : mediaType)
+            if pathInfo.hasPrefix(Self.apiPrefix) {
+                raw = body
+            } else {
+                form = try Self.decodeForm(body, contentType: env["CONTENT_TYPE"])
             }
-            guard let text = String(validating: body, as: UTF8.self) else { throw .malformedBody("it is not valid UTF-8") }
-            do { form = try FormData(urlEncoded: text) } catch { throw .malformedBody(error.description) }
         }
 
         var cookies: [String: String] = [:]
@@ -75,8 +86,19 @@ public struct Request: Sendable {
 
         let user = env["REMOTE_USER"].flatMap { $0.isEmpty ? nil : $0 }
         self.init(
-            method: method, scriptName: scriptName, pathInfo: pathInfo, query: query, form: form,
+            method: method, scriptName: scriptName, pathInfo: pathInfo, query: query, form: form, body: raw,
             cookies: cookies, remoteUser: user, environment: env)
+    }
+
+    /// A urlencoded form body; any other media type is refused (415).
+    static func decodeForm(_ body: [UInt8], contentType: String?) throws(RequestError) -> FormData {
+        let type = (contentType ?? "").lowercased()
+        let mediaType = type.split(separator: ";").first.map { $0.trimmingWhitespace } ?? ""
+        guard mediaType == "application/x-www-form-urlencoded" else {
+            throw .unsupportedMediaType(mediaType.isEmpty ? "none" : mediaType)
+        }
+        guard let text = String(validating: body, as: UTF8.self) else { throw .malformedBody("it is not valid UTF-8") }
+        do { return try FormData(urlEncoded: text) } catch { throw .malformedBody(error.description) }
     }
 
     /// The `HTTP_*` variable for a header name (`Sec-Fetch-Site` → `HTTP_SEC_FETCH_SITE`).
@@ -108,7 +130,7 @@ public enum RequestError: Error, Sendable, Equatable {
     case malformedQuery(String)
     case malformedBody(String)
     case badContentLength
-    case bodyTooLarge(Int)
+    case bodyTooLarge(Int, limit: Int)
     case truncatedBody
     case unsupportedMediaType(String)
 
@@ -125,8 +147,10 @@ public enum RequestError: Error, Sendable, Equatable {
         case .malformedQuery(let why): "The address could not be read: \(why)."
         case .malformedBody(let why): "The submitted form could not be read: \(why)."
         case .badContentLength: "The request's Content-Length is not a number."
-        case .bodyTooLarge(let size):
-            "The submitted form is \(size) bytes; Hookline accepts at most \(Request.maximumBodySize / 1024) KiB."
+        case .bodyTooLarge(let size, let limit):
+            limit >= 1024 * 1024
+                ? "The request body is \(size) bytes; Hookline accepts at most \(limit / 1024 / 1024) MiB."
+                : "The submitted form is \(size) bytes; Hookline accepts at most \(limit / 1024) KiB."
         case .truncatedBody: "The submitted form ended before its declared length."
         case .unsupportedMediaType(let type):
             "Forms must be sent as application/x-www-form-urlencoded, not \(type)."

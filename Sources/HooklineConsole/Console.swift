@@ -1,3 +1,4 @@
+import HooklineAPI
 import HooklineCGI
 import HooklineStore
 import HooklineTemplates
@@ -12,6 +13,7 @@ public enum Console {
         Route("new", [.get, .post], .page(SubscriptionFormPage.create)),
         Route("audit", [.get], .page(AuditPage.show)),
         Route("deliveries", [.get], .page(LogPage.show)),
+        Route("tokens", [.get, .post], .page(TokensPage.handle)),
         Route(":id", [.get], .subscription(SubscriptionPage.show)),
         Route(":id/edit", [.get, .post], .subscription(SubscriptionFormPage.edit)),
         Route(":id/delete", [.get, .post], .subscription(DeletePage.handle)),
@@ -30,7 +32,11 @@ public enum Console {
     /// (in `hookline-console`), a request that sends is handed to ``sendingProgram``.
     public static func main(sender: (any WebhookSender)? = nil) {
         CGIProcess.serve(
-            errorPage: { scriptName, status, message in ErrorPage.standalone(status: status, message: message, scriptName: scriptName) },
+            errorPage: { scriptName, pathInfo, status, message in
+                API.handles(pathInfo: pathInfo)
+                    ? API.undecodable(status: status, message: message)
+                    : ErrorPage.standalone(status: status, message: message, scriptName: scriptName)
+            },
             beforeBody: { environment in
                 sender == nil ? handOffIfSending(environment) : nil
             },
@@ -56,6 +62,8 @@ public enum Console {
 
     /// Answers one request. Tests call this directly with a built `Request`.
     public static func respond(to request: Request, sender: (any WebhookSender)? = nil) -> Response {
+        // The HTTP API has its own routes, tokens and errors (JSON, no login, no CSRF cookie).
+        if API.handles(pathInfo: request.pathInfo) { return API.respond(to: request) }
         let method = request.method.servedAs
 
         // `/webhooks` → `/webhooks/`, so relative links and cookies line up.

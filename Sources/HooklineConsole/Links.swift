@@ -24,6 +24,10 @@ public struct Links: Sendable {
     public func log(_ query: FormData = FormData()) -> String { path("/deliveries", query) }
     /// The event catalogue: what a receiver gets.
     public var events: String { path("/events") }
+    /// API tokens, with a notice after a revoke.
+    public func tokens(notice: Notice? = nil) -> String {
+        path("/tokens", notice.map { FormData(pairs: [("notice", $0.rawValue)]) } ?? FormData())
+    }
 
     /// What was saved; `reveal` unlocks the one-time secret.
     public func subscription(_ id: Int, notice: Notice? = nil, reveal: String? = nil) -> String {

@@ -7,6 +7,7 @@ public enum Notice: String, Sendable, CaseIterable {
     case created, saved, deleted, activated, deactivated, resent
     case secretRegenerated = "secret-regenerated"
     case secretRemoved = "secret-removed"
+    case tokenRevoked = "token-revoked"
 
     /// The notice named by `notice=` in `query`; nil when absent or unknown.
     public init?(query: FormData) {
@@ -26,6 +27,7 @@ public enum Notice: String, Sendable, CaseIterable {
         case .resent: return "Sent again: this is the new attempt."
         case .secretRegenerated: return "A new signing secret was generated."
         case .secretRemoved: return "The signing secret was removed. Deliveries are no longer signed."
+        case .tokenRevoked: return "The token was revoked; requests with it are refused from now on."
         }
     }
 }

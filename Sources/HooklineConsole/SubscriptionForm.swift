@@ -18,7 +18,7 @@ struct SubscriptionForm {
     /// Field name → message shown next to it.
     var errors: [String: String] = [:]
 
-    static let maximumNameLength = 200
+    static let maximumNameLength = SubscriptionRules.maximumNameLength
 
     init() {}
 
@@ -50,7 +50,7 @@ struct SubscriptionForm {
         if let scheme = single("signature_scheme") {
             signatureScheme = scheme
             if SignatureScheme(rawValue: scheme) == nil, errors["signature_scheme"] == nil {
-                errors["signature_scheme"] = "Choose Hookline or Standard Webhooks."
+                errors["signature_scheme"] = SubscriptionRules.schemeMessage
             }
         } else {
             signatureScheme = (existing?.signatureScheme ?? .hookline).rawValue
@@ -72,30 +72,13 @@ struct SubscriptionForm {
         }
 
         // Names must be unique in order; repeats of the same value are harmless and folded.
-        var seenEvents: Set<String> = []
-        eventTypes = form.all("events").filter { seenEvents.insert($0).inserted }
-        var seenAgents: Set<String> = []
-        agentUUIDs = form.all("agents").map { $0.lowercased() }.filter { seenAgents.insert($0).inserted }
+        eventTypes = SubscriptionRules.normalizedEvents(form.all("events"))
+        agentUUIDs = SubscriptionRules.normalizedAgents(form.all("agents"))
 
-        if errors["name"] == nil {
-            if name.isEmpty {
-                errors["name"] = "Enter a name, for example “CRM sync”."
-            } else if let problem = DisplayText.problem(name, maximum: Self.maximumNameLength) {
-                errors["name"] = problem.message("The name")
-            }
-        }
-        if errors["url"] == nil, let problem = TargetURL.problem(with: url, allowHTTP: config.allowHTTP) {
-            errors["url"] = problem
-        }
-        let known = Set(events.map(\.name))
-        if eventTypes.isEmpty {
-            errors["events"] = "Select at least one event."
-        } else if let unknown = eventTypes.first(where: { !known.contains($0) }) {
-            errors["events"] = "“\(unknown.prefix(100))” is not an event type in the catalogue."
-        }
-        let knownAgents = Set(agents.map(\.uuid))
-        if let unknown = agentUUIDs.first(where: { !knownAgents.contains($0) }) {
-            errors["agents"] = "“\(unknown.prefix(100))” is not an agent of this account."
+        // The shared rules (the API applies the same ones); a field already refused keeps its message.
+        for (field, problem) in SubscriptionRules.problems(of: draft, agents: agents, events: events, config: config)
+        where errors[field] == nil {
+            errors[field] = problem
         }
     }
 

@@ -10,4 +10,7 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case removeSecret = "remove_secret"
     /// An automatic disable (410 Gone, or failing for five days).
     case disable
+    /// An API token made or revoked (the entry names the token, never its value).
+    case createToken = "create_token"
+    case revokeToken = "revoke_token"
 }

@@ -221,7 +221,9 @@ public final class Database {
     var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if it throws.
+    /// Inside a transaction already (a batch made of single changes), `body` joins it.
     func transaction<T>(_ body: () throws -> T) throws -> T {
+        if sqlite3_get_autocommit(handle) == 0 { return try body() }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()

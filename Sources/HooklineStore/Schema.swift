@@ -134,6 +134,20 @@ public enum Schema {
         CREATE INDEX attempts_by_result ON delivery_attempts (\(DeliveryLog.succeededExpression), id);
         CREATE INDEX attempts_by_time ON delivery_attempts (at, id);
         """,
+        // 5: API tokens (only a SHA-256 hash of each token is stored).
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            scope TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            last_used_at INTEGER,
+            revoked_at INTEGER
+        );
+        CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -1,7 +1,7 @@
 /// The store's interface: everything the pages, the worker and the CLI may ask of persistence.
 ///
-/// A backend provides four parts — subscriptions, account data (``CatalogBackend``), the audit
-/// log and deliveries — each an explicit protocol below. ``Store/open(databasePath:)`` opens the
+/// A backend provides five parts — subscriptions, account data (``CatalogBackend``), the audit
+/// log, deliveries and API tokens — each an explicit protocol below. ``Store/open(databasePath:)`` opens the
 /// SQLite backend (``SubscriptionStore``, ``Catalog``, ``AuditLog``, ``DeliveryLog``); a
 /// PostgreSQL backend (DESIGN §10) would conform its own four types and be chosen there.
 ///
@@ -16,20 +16,24 @@ public struct Store {
     public let catalog: any CatalogBackend
     public let audit: any AuditBackend
     public let deliveries: any DeliveryBackend
+    public let tokens: any TokenBackend
 
     public init(
         subscriptions: any SubscriptionBackend, catalog: any CatalogBackend, audit: any AuditBackend,
-        deliveries: any DeliveryBackend
+        deliveries: any DeliveryBackend, tokens: any TokenBackend
     ) {
         self.subscriptions = subscriptions
         self.catalog = catalog
         self.audit = audit
         self.deliveries = deliveries
+        self.tokens = tokens
     }
 
     /// The SQLite backend on an open (and migrated) connection.
     public init(_ db: Database) {
-        self.init(subscriptions: SubscriptionStore(db), catalog: Catalog(db), audit: AuditLog(db), deliveries: DeliveryLog(db))
+        self.init(
+            subscriptions: SubscriptionStore(db), catalog: Catalog(db), audit: AuditLog(db), deliveries: DeliveryLog(db),
+            tokens: TokenStore(db))
     }
 
     /// Opens the SQLite database at `databasePath`, creating and migrating it as needed.
@@ -146,6 +150,8 @@ public protocol DeliveryBackend {
     func health(subscriptionIDs: [Int], since: Int) throws -> [Int: DeliveryHealth]
     /// One subscription's attempts and failures per hour since `since` (hours without attempts left out).
     func hourly(subscriptionID: Int, since: Int) throws -> [HourlyAttempts]
+    /// Stores and fans out a batch of events in one transaction (the API's `POST /events`, `emit --batch`).
+    func ingest(_ events: [PreparedEvent], now: Int) throws -> IngestResult
     /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``) and fails its pending deliveries.
     func disable(subscriptionID: Int, reason: String, now: Int) throws
 }

@@ -93,6 +93,9 @@ public struct InventoryQuery: Sendable, Equatable {
     public var descending = false
     public var page = 1
     public var pageSize = 50
+    /// Keyset paging (the API's cursor): only rows after this (created, id), in `created` order.
+    public var afterCreated: Int? = nil
+    public var afterID: Int? = nil
 
     public init() {}
 }

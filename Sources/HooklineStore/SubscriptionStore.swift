@@ -72,6 +72,10 @@ public struct SubscriptionStore: SubscriptionBackend {
             conditions.append("EXISTS (SELECT 1 FROM subscription_events e WHERE e.subscription_id = s.id AND e.event_type = ?)")
             bindings.append(.text(event))
         }
+        if let afterCreated = query.afterCreated, let afterID = query.afterID {
+            conditions.append("(s.created_at > ? OR (s.created_at = ? AND s.id > ?))")
+            bindings += [.of(afterCreated), .of(afterCreated), .of(afterID)]
+        }
         let direction = query.descending ? "DESC" : "ASC"
         let order: String
         switch query.sort {

@@ -29,6 +29,11 @@ extension CommandLine {
           events import FILE           import event types from JSON [{"name","description","sample_data"}]
           emit TYPE [--agent UUID] [--data JSON|@FILE] [--id EVENT_ID]
                                        emit an event to every matching active webhook
+          emit --batch                 emit newline-delimited JSON events from stdin
+                                       ({"event_type","event_id"?,"agent_uuid"?,"data"?} per line)
+          tokens create NAME --scope ingest|admin|metrics
+                                       make an API token (printed once)
+          tokens list | revoke NAME    list API tokens (never their value) | revoke one
           deliver [--once] [--lease SECONDS] [--batch N]
                                        deliver due events (worker; any number may run at once,
                                        each claims a batch for the lease); --once drains and exits
@@ -81,7 +86,9 @@ extension CommandLine {
             case "organization": try Commands.organization(config, rest)
             case "agents": try Commands.agents(config, rest)
             case "events": try Commands.events(config, rest)
+            case "emit" where rest == ["--batch"]: try Commands.emitBatch(config)
             case "emit": try Commands.emit(config, rest)
+            case "tokens": try Commands.tokens(config, rest)
             case "deliver": try Commands.deliver(config, rest)
             default: throw CommandFailure(message: "unknown command “\(command)”\n\n" + usage, status: 2)
             }

@@ -51,7 +51,7 @@ func formPost(_ body: String, extra: [String: String] = [:]) -> [String: String]
         let reader = RecordingReader("x")
         let env = formPost("", extra: ["CONTENT_LENGTH": String(64 * 1024 + 1)])
         let error = #expect(throws: RequestError.self) { try Request(environment: env, readBody: reader.read) }
-        #expect(error == .bodyTooLarge(64 * 1024 + 1))
+        #expect(error == .bodyTooLarge(64 * 1024 + 1, limit: 64 * 1024))
         #expect(error?.status.code == 413)
         #expect(error?.message.contains("64 KiB") == true)
         #expect(reader.requests.isEmpty)

@@ -53,10 +53,11 @@ import Testing
     }
 
     @Test func storedTextOfTheEnumsIsUnchanged() {
-        #expect(DeliveryState.allCases.map(\.rawValue) == ["pending", "sending", "succeeded", "failed", "cancelled"])
+        #expect(DeliveryState.allCases.map(\.rawValue) == ["pending", "sending", "succeeded", "failed", "cancelled", "held"])
         #expect(
             AuditAction.allCases.map(\.rawValue) == [
                 "create", "update", "activate", "deactivate", "delete", "generate_secret", "regenerate_secret", "remove_secret", "disable",
+                "create_token", "revoke_token",
             ])
         #expect(
             AttemptOutcome.allCases.map(\.rawValue) == [
