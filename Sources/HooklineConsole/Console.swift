@@ -13,6 +13,7 @@ public enum Console {
         Route("new", [.get, .post], .page(SubscriptionFormPage.create)),
         Route("audit", [.get], .page(AuditPage.show)),
         Route("deliveries", [.get], .page(LogPage.show)),
+        Route("events", [.get], .page(EventsPage.show)),
         Route("tokens", [.get, .post], .page(TokensPage.handle)),
         Route(":id", [.get], .subscription(SubscriptionPage.show)),
         Route(":id/edit", [.get, .post], .subscription(SubscriptionFormPage.edit)),

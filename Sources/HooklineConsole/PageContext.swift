@@ -88,6 +88,7 @@ public class PageShell {
         layout["nav_new"] = .text(links.new)
         layout["nav_audit"] = .text(links.audit)
         layout["nav_log"] = .text(links.log())
+        layout["nav_events"] = .text(links.events)
         layout["nav_tokens"] = .text(links.tokens())
         layout["version"] = .text(Hookline.version)
         return .html(try templates.render("layout", layout), status: status)

@@ -16,10 +16,12 @@ public enum Envelope {
 
     /// A realistic sample `data` for a test send: the catalogue's sample with a fresh
     /// conversation, and an agent from the subscription's scope (or the account).
-    public static func sampleData(for event: EventType, agent: Agent?) -> JSONValue {
+    /// `conversation` fixes the conversation id (the catalogue page's stable example); by
+    /// default each sample gets a fresh one.
+    public static func sampleData(for event: EventType, agent: Agent?, conversation: String? = nil) -> JSONValue {
         var data = (try? JSONValue(parsing: event.sampleData)) ?? .object([])
         guard case .object = data else { return .object([]) }
-        if data["conversation_uuid"] != nil { data.set("conversation_uuid", .string(Identifier.uuid())) }
+        if data["conversation_uuid"] != nil { data.set("conversation_uuid", .string(conversation ?? Identifier.uuid())) }
         if let agent {
             data.set("agent_uuid", .string(agent.uuid))
             data.set("agent_name", .string(agent.name))

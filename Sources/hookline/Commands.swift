@@ -28,11 +28,31 @@ enum Commands {
         Agent(uuid: "e4a7d2b9-0c56-4f1e-8b3a-6d29f0c18e75", name: "Appointment Booker"),
     ]
 
+    /// More groups than the documented conversation events, so the grouped picker and the
+    /// catalogue show what they are for.
+    static let demoEvents = [
+        EventType(
+            name: "agent.updated", description: "An agent's configuration changed: prompt, voice, tools or phone numbers.",
+            sampleData: #"{"agent_uuid":"5d0f8a2c-6b1e-4f37-9a58-2c7d41e0b9a1","agent_name":"Support Line","changed":["prompt","voice"]}"#),
+        EventType(
+            name: "agent.deleted", description: "An agent was deleted; its conversations stay in the history.",
+            sampleData: #"{"agent_uuid":"5d0f8a2c-6b1e-4f37-9a58-2c7d41e0b9a1","agent_name":"Support Line"}"#),
+        EventType(
+            name: "campaign.started", description: "An outbound campaign began calling its contacts.",
+            sampleData: #"{"campaign_uuid":"0b8e4d1c-7a2f-4e93-8c5d-3f6a1b2c9d40","name":"Spring reminders","contacts":120}"#),
+        EventType(
+            name: "campaign.completed", description: "An outbound campaign finished: how many contacts were reached.",
+            sampleData:
+                #"{"campaign_uuid":"0b8e4d1c-7a2f-4e93-8c5d-3f6a1b2c9d40","name":"Spring reminders","contacts":120,"reached":97,"failed":23}"#
+        ),
+    ]
+
     static func demo(_ config: Configuration) throws {
         let opened = try open(config)
         let catalog = opened.catalog
         let store = opened.subscriptions
         for agent in demoAgents { _ = try catalog.upsertAgent(agent) }
+        _ = try catalog.importEventTypes(demoEvents)
         guard try store.count() == 0 else {
             say("demo agents ready; the database already has webhooks, so no demo webhooks were added")
             return

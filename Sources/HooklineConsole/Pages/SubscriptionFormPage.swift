@@ -68,6 +68,7 @@ enum SubscriptionFormPage {
         values["submission"] = .text(submission ?? "")
         values["cancel_link"] = .text(editing.map { context.links.subscription($0.id) } ?? context.links.inventory())
         values["agents_admin_hint"] = .text("Agents are managed with `hookline agents add`.")
+        values["catalogue_link"] = .text(context.links.events)
         if let editing {
             values["action"] = .text(context.links.edit(editing.id))
             values["id"] = .int(editing.id)
