@@ -96,6 +96,8 @@ enum PageValues {
             rate.map { "\($0) % of \(health.attempts) delivered in 24 h" } ?? "No attempts in 24 h"
         let level = rate.map { $0 >= 99 ? "ok" : ($0 >= 80 ? "warning" : "failing") } ?? "idle"
         return [
+            // A webhook that never had an attempt has no health to speak of yet.
+            "shown": .bool(health.attempts > 0 || health.lastSuccessAt != nil),
             "label": .text(label),
             "class": .text(level),
             "last_success": .text(health.lastSuccessAt.map { "last success \(ago($0, now: now))" } ?? "never delivered"),

