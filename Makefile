@@ -6,7 +6,7 @@
 #   make unit      swift build + swift test only
 #   make lint      swift format lint (the toolchain's), configured by .swift-format
 #   make e2e       e2e tests only (needs `make build`); PYTEST_ARGS="-k nginx -x" to narrow
-#   make install   install to $(PREFIX) (as root; DESTDIR for staging)
+#   make install   install what `make build` built to $(PREFIX) (as root; DESTDIR for staging)
 #   make screenshots  refresh the README's screenshots from the browser tests
 #   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
 
@@ -74,7 +74,9 @@ e2e: venv
 	mkdir -p $(TEST_TMP)
 	TMPDIR=$(TEST_TMP) SE_AVOID_STATS=true $(VENV)/bin/pytest Tests/e2e $(PYTEST_ARGS)
 
-install: build
+# Installs what `make build` produced and never builds: root's PATH (sudo's secure_path) has no
+# Swift toolchain. `make build && sudo make install`; without a build it says so and stops.
+install:
 	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) LOCALSTATEDIR=$(LOCALSTATEDIR) DESTDIR=$(DESTDIR) \
 		Deploy/install.sh
 

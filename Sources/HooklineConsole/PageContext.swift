@@ -4,6 +4,10 @@ import HooklineSigning
 import HooklineStore
 import HooklineTemplates
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What every response of one request shares, signed in or not: the request, the config, the
 /// templates, the CSRF token, the link builders and the page chrome (layout, error pages).
 public class PageShell {
@@ -24,13 +28,22 @@ public class PageShell {
         do {
             config = try Configuration.load(path: path)
         } catch {
+            // The detail names the file: the web server's error log gets it, the browser does not.
+            CGIProcess.write(Array("hookline: configuration: \(error.description)\n".utf8), to: 2)
+            if let line = error.line {
+                throw PageFailure(
+                    status: .internalError, title: "Hookline's configuration has an error",
+                    message:
+                        "Line \(line) of Hookline's configuration file has a setting Hookline does not accept. The web server's error log names the file and the problem; correct that line (changes apply on the next request)."
+                )
+            }
             throw PageFailure(
                 status: .internalError, title: "Hookline is not configured",
                 message:
-                    "The configuration could not be loaded: \(error.description). Set HOOKLINE_CONFIG in the web server to the path of hookline.conf."
+                    "Hookline could not read its configuration file. Set HOOKLINE_CONFIG in the web server to the path of hookline.conf and let the web server's user read that file; the web server's error log names the path it tried and why it failed."
             )
         }
-        templates = TemplateLibrary(directory: config.templatesDirectory)
+        templates = TemplateLibrary(directory: Self.pinned(config.templatesDirectory))
         links = Links(mount: request.scriptName)
         if let user = request.remoteUser {
             signedInUser = user
@@ -47,6 +60,14 @@ public class PageShell {
             csrfToken = CSRF.newToken()
             csrfIsNew = true
         }
+    }
+
+    /// `directory` with symlinks resolved, once per request: an upgrade switches the installed
+    /// templates by renaming a symlink, and every template of one page must come from one release.
+    static func pinned(_ directory: String) -> String {
+        guard let resolved = realpath(directory, nil) else { return directory }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Copies `shell` (a signed-in ``PageContext`` starts from the shell that checked sign-in).
