@@ -37,9 +37,10 @@
 #   2. the NEW `hookline init` creates or migrates the configured database
 #      (never drops data) as SERVICE_USER — before anything is switched, so
 #      the new programs never meet an old schema;
-#   3. each binary is copied to a temporary name next to the live one, given
-#      its mode and owner, and renamed over it (rename(2) is atomic: every exec
-#      finds the old or the new program, never nothing or a half-written one);
+#   3. each binary, copied to a temporary name next to the live one and given
+#      its mode and owner before step 2, is renamed over it (rename(2) is
+#      atomic: every exec finds the old or the new program, never nothing or a
+#      half-written one);
 #   4. `current` is switched to the new release by renaming a new symlink over
 #      it: templates and static files change all at once;
 #   5. releases other than the new and the previous one are removed.
@@ -135,14 +136,28 @@ migrate_with() { # RELEASE_BIN_DIR
     fi
 }
 
-# Puts file $1 at $2 by renaming a complete copy over it: mode and owner are
-# set on the copy first, so there is never a moment without a runnable $2.
-replace_file() { # SRC DST MODE
-    tmp=$(dirname "$2")/.$(basename "$2").new.$$
-    cp "$1" "$tmp"
-    chmod "$3" "$tmp"
-    if is_root; then chown 0:0 "$tmp"; fi
-    mv -f "$tmp" "$2"
+# Binaries go live in two steps, so that the moment between the database
+# migration and the switch is as short as possible: prepare_binaries copies
+# release $1's binaries next to the live ones under temporary names, with their
+# mode and owner set; switch_binaries renames them over the live ones (rename(2)
+# is atomic: every exec finds the old or the new program, never nothing).
+prepare_binaries() { # ID
+    for b in $binaries; do
+        tmp=$B/.$b.new.$$
+        cp "$B/releases/$1/$b" "$tmp"
+        chmod 0755 "$tmp"
+        if is_root; then chown 0:0 "$tmp"; fi
+    done
+}
+switch_binaries() {
+    for b in $binaries; do
+        mv -f "$B/.$b.new.$$" "$B/$b"
+    done
+}
+discard_binaries() {
+    for b in $binaries; do
+        rm -f "$B/.$b.new.$$"
+    done
 }
 
 # Points symlink $2 at $1 by renaming a new symlink over it (`mv -T` renames
@@ -167,11 +182,10 @@ release_of() { # LINK → the release id it points to, or nothing
     if [ -L "$1" ]; then basename "$(readlink "$1")"; fi
 }
 
-# Makes release $1 the live one: binaries, then templates and static files.
+# Makes release $1 the live one: binaries (prepared), then templates and
+# static files.
 activate() { # ID
-    for b in $binaries; do
-        replace_file "$B/releases/$1/$b" "$B/$b" 0755
-    done
+    switch_binaries
     replace_symlink "releases/$1" "$S/current"
     # The stable paths; they never change once they are symlinks.
     for d in templates public; do
@@ -224,11 +238,14 @@ if [ "$mode" = rollback ]; then
         [ -x "$B/releases/$back/$b" ] || die "release $back is incomplete: $bin_dir/releases/$back/$b missing"
     done
     [ -d "$S/releases/$back/templates" ] || die "release $back is incomplete: $share_dir/releases/$back/templates missing"
+    prepare_binaries "$back"
     if [ -z "$DESTDIR" ] && [ -e "$config" ]; then
         # The older `hookline init` refuses a database a newer release has
         # migrated; then the database backup from before the upgrade is needed.
-        migrate_with "$bin_dir/releases/$back" ||
+        if ! migrate_with "$bin_dir/releases/$back"; then
+            discard_binaries
             die "release $back cannot use the database as it is now (see above); nothing was changed. Restore the backup taken before the upgrade (see the deployment guide), then run --rollback again"
+        fi
     fi
     activate "$back"
     replace_symlink "releases/$now" "$S/previous"
@@ -289,12 +306,16 @@ else
     say "wrote default config $config"
 fi
 
-# 2. The database, migrated by the new release before it goes live.
+# 2. The database, migrated by the new release before it goes live (the
+# binaries are copied first, so that only renames remain after the migration).
+prepare_binaries "$id"
 install -d -m 0750 "$DESTDIR$data_dir"
 if [ -z "$DESTDIR" ]; then
     chown "$SERVICE_USER:$SERVICE_GROUP" "$data_dir"
-    migrate_with "$bin_dir/releases/$id" ||
+    if ! migrate_with "$bin_dir/releases/$id"; then
+        discard_binaries
         die "the new release could not prepare the database (see above); nothing was switched — the old release keeps running"
+    fi
     say "database $(configured_database) is up to date"
 fi
 

@@ -565,6 +565,187 @@ def test_a_slow_test_send_does_not_hold_up_the_console(setting, stage, session_r
 
 
 # --------------------------------------------------------------------------
+# The guide's HTTPS sites, run as written (ports, certificate paths and the snippet's path
+# substituted): the self-signed certificate recipe, then a console answering over HTTPS.
+
+GUIDE = DEPLOY / "README-deploy.md"
+
+
+def _guide_block(language: str, containing: str) -> str:
+    blocks = re.findall(rf"```{language}\n(.*?)```", GUIDE.read_text(), re.S)
+    found = [b for b in blocks if containing in b]
+    assert len(found) == 1, f"expected one ```{language} block with {containing!r} in the guide"
+    return found[0]
+
+
+def _guide_certificate(directory: Path) -> tuple[Path, Path]:
+    """Runs the guide's self-signed certificate recipe, writing into ``directory``."""
+    recipe = _guide_block("sh", "openssl req -x509")
+    key, cert = directory / "hookline.key", directory / "hookline.crt"
+    recipe = (recipe.replace("sudo ", "").replace("/etc/ssl/private/hookline.key", str(key))
+              .replace("/etc/ssl/certs/hookline.crt", str(cert)))
+    subprocess.run(["sh", "-euc", recipe], check=True, capture_output=True, env=CLEAN_ENV)
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    return key, cert
+
+
+def _check_https_site(http_port: int, https_port: int, server: WebServer) -> None:
+    r = requests.get(f"http://127.0.0.1:{http_port}/webhooks/", allow_redirects=False, timeout=10)
+    assert r.status_code == 301 and r.headers["Location"].startswith("https://"), (r.status_code, r.headers)
+    origin = f"https://127.0.0.1:{https_port}"
+    r = requests.get(origin + "/", allow_redirects=False, timeout=10, verify=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/webhooks/")
+    assert requests.get(origin + "/webhooks/", timeout=10, verify=False).status_code == 401
+    r = requests.get(origin + "/webhooks/", auth=("alice", USERS["alice"]), timeout=10, verify=False)
+    assert r.status_code == 200, f"{r.status_code}\n{r.text[:2000]}\n{server.logs()}"
+    assert "Signed in as" in r.text
+    cookie = r.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie, f"the console should know it runs under HTTPS: {cookie}"
+    css = requests.get(origin + "/webhooks/static/hookline.css", auth=("alice", USERS["alice"]), timeout=10,
+                       verify=False)
+    assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_guide_https_site_nginx(stage, session_root):
+    only = os.environ.get("HOOKLINE_E2E_SERVERS")
+    if only and "nginx" not in only.split(","):
+        pytest.skip(f"HOOKLINE_E2E_SERVERS={only}")
+    root = make_public_dir(session_root / "guide-nginx")
+    key, cert = _guide_certificate(root)
+    base = WebServer("nginx", stage, root / "base").start()  # fcgiwrap, the rendered snippet, config, logins
+    site = root / "site"
+    make_public_dir(site / "logs")
+    proc = None
+    try:
+        Hookline(base)
+        http_port, https_port = free_port(), free_port()
+        block = _guide_block("nginx", "listen 443 ssl")
+        block = re.sub(r"^\s*listen \[::\].*\n", "", block, flags=re.M)
+        block = (block.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+                 .replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+                 .replace("/etc/ssl/certs/hookline.crt", str(cert))
+                 .replace("/etc/ssl/private/hookline.key", str(key))
+                 .replace("/etc/hookline/nginx.conf", str(base.run_dir / "nginx-hookline.conf")))
+        tmp = make_public_dir(site / "tmp")
+        base.user.own(tmp, 0o700)
+        conf = site / "nginx.conf"
+        conf.write_text(f"""user {base.user.name} {base.user.group};
+pid {site}/nginx.pid;
+error_log {site}/logs/nginx-error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    charset_types text/css application/javascript image/svg+xml;
+    charset utf-8;
+    access_log {site}/logs/nginx-access.log;
+    client_body_temp_path {tmp}/client_body;
+    fastcgi_temp_path {tmp}/fastcgi;
+    proxy_temp_path {tmp}/proxy;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{block}
+}}
+""")
+        test = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(site), "-e", str(site / "logs/nginx-error.log"),
+                               "-c", str(conf)], capture_output=True, text=True)
+        assert test.returncode == 0, test.stderr
+        proc = subprocess.Popen(["/usr/sbin/nginx", "-p", str(site), "-e", str(site / "logs/nginx-error.log"),
+                                 "-c", str(conf), "-g", "daemon off;"], start_new_session=True, env=CLEAN_ENV,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_port(https_port, proc)
+        _check_https_site(http_port, https_port, base)
+    finally:
+        if proc:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        base.stop()
+
+
+APACHE_DEBIAN_DEFAULT_MODULES = ["mpm_event", "authn_core", "authz_core", "authz_host", "env", "dir", "mime",
+                                 "alias", "auth_basic", "authn_file", "authz_user"]
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_guide_https_site_apache(stage, session_root):
+    only = os.environ.get("HOOKLINE_E2E_SERVERS")
+    if only and "apache" not in only.split(","):
+        pytest.skip(f"HOOKLINE_E2E_SERVERS={only}")
+    root = make_public_dir(session_root / "guide-apache")
+    key, cert = _guide_certificate(root)
+    base = WebServer("apache", stage, root / "base").start()  # the rendered snippet, config, logins
+    site = root / "site"
+    make_public_dir(site / "logs")
+    docroot = make_public_dir(site / "www")
+    proc = None
+    try:
+        Hookline(base)
+        http_port, https_port = free_port(), free_port()
+        enabled = re.search(r"a2enmod ([a-z_ ]+)", GUIDE.read_text()).group(1).split()
+        modules = dict.fromkeys(APACHE_DEBIAN_DEFAULT_MODULES + enabled)
+        loads = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in modules)
+        block = _guide_block("apache", "<VirtualHost *:443>")
+        block = (block.replace("*:80>", f"*:{http_port}>").replace("*:443>", f"*:{https_port}>")
+                 .replace("/etc/ssl/certs/hookline.crt", str(cert))
+                 .replace("/etc/ssl/private/hookline.key", str(key))
+                 .replace("/var/www/hookline", str(docroot))
+                 .replace("/etc/hookline/apache.conf", str(base.run_dir / "apache-hookline.conf")))
+        conf = site / "apache.conf"
+        conf.write_text(f"""ServerRoot {site}
+DefaultRuntimeDir {site}
+PidFile {site}/apache.pid
+Listen 127.0.0.1:{http_port}
+Listen 127.0.0.1:{https_port}
+ServerName 127.0.0.1
+{loads}
+User {base.user.name}
+Group {base.user.group}
+ScriptSock {site}/cgid.sock
+ErrorLog {site}/logs/apache-error.log
+LogFormat "%h %l %u %t \\"%r\\" %>s %O" combined
+TypesConfig /etc/mime.types
+Define APACHE_LOG_DIR {site}/logs
+# As Debian's apache2.conf:
+<Directory />
+    Options FollowSymLinks
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {docroot}>
+    Require all granted
+</Directory>
+{block}
+""")
+        test = subprocess.run(["/usr/sbin/apache2", "-t", "-f", str(conf)], capture_output=True, text=True,
+                              env=CLEAN_ENV)
+        assert test.returncode == 0, test.stderr
+        proc = subprocess.Popen(["/usr/sbin/apache2", "-f", str(conf), "-DFOREGROUND"], start_new_session=True,
+                                env=CLEAN_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_port(https_port, proc)
+        _check_https_site(http_port, https_port, base)
+        assert "client denied" not in (site / "logs/hookline-error.log").read_text()
+    finally:
+        if proc:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        base.stop()
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 10) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"server exited with {proc.returncode}"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"nothing listens on {port}")
+
+
+# --------------------------------------------------------------------------
 # make run
 
 
