@@ -88,7 +88,8 @@ case ${1:-} in
     *) die "unknown argument $1 (try --help)" ;;
 esac
 
-is_root() { [ "$(id -u)" = 0 ]; }
+uid=$(id -u)
+is_root() { [ "$uid" = 0 ]; }
 
 # Runs a command as the service user (the database's owner), so that SQLite's
 # -wal/-shm files belong to that user too.
@@ -163,7 +164,7 @@ discard_binaries() {
 # Points symlink $2 at $1 by renaming a new symlink over it (`mv -T` renames
 # the link itself instead of moving into the directory it points to).
 replace_symlink() { # TARGET LINK
-    tmp=$(dirname "$2")/.$(basename "$2").new.$$
+    tmp=${2%/*}/.${2##*/}.new.$$
     rm -f "$tmp"
     ln -s "$1" "$tmp"
     if [ -d "$2" ] && [ ! -L "$2" ]; then
@@ -179,7 +180,10 @@ replace_symlink() { # TARGET LINK
 }
 
 release_of() { # LINK → the release id it points to, or nothing
-    if [ -L "$1" ]; then basename "$(readlink "$1")"; fi
+    if [ -L "$1" ]; then
+        target=$(readlink "$1")
+        echo "${target##*/}"
+    fi
 }
 
 # Makes release $1 the live one: binaries (prepared), then templates and
@@ -206,7 +210,7 @@ prune() {
     for parent in "$S/releases" "$B/releases"; do
         for path in "$parent"/* "$parent"/.new.*; do
             [ -e "$path" ] || continue
-            id=$(basename "$path")
+            id=${path##*/}
             if [ "$id" != "$keep_current" ] && [ "$id" != "$keep_previous" ]; then
                 rm -rf "$path"
             fi
