@@ -242,6 +242,45 @@ def test_static_files_cannot_escape_public_dir(server):
 
 
 # --------------------------------------------------------------------------
+# Config errors: what is wrong, on the page; where, in the server's error log only
+
+
+def _wait_for_log(server, text: str, timeout: float = 5) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        logs = server.logs()
+        if text in logs or time.monotonic() > deadline:
+            return logs
+        time.sleep(0.05)
+
+
+def test_a_bad_config_setting_is_named_by_line_without_the_path(server):
+    server.configure(timeout="soon")
+    line = next(i for i, l in enumerate(server.config_path.read_text().splitlines(), 1) if l.startswith("timeout"))
+    r = server.client().get("/")
+    assert r.status_code == 500
+    assert f"Line {line} of Hookline" in r.text and "setting Hookline does not accept" in r.text, r.text
+    assert str(server.config_path.parent) not in r.text and "HOOKLINE_CONFIG" not in r.text
+    logs = _wait_for_log(server, f"{server.config_path}:{line}")
+    assert f"{server.config_path}:{line}: `timeout` must be" in logs, logs
+
+
+def test_a_missing_config_file_says_so_without_the_path(server):
+    away = server.config_path.with_suffix(".away")
+    server.config_path.rename(away)
+    try:
+        r = server.client().get("/")
+    finally:
+        away.rename(server.config_path)
+    assert r.status_code == 500
+    assert "could not read its configuration file" in r.text and "HOOKLINE_CONFIG" in r.text
+    assert str(server.config_path.parent) not in r.text
+    logs = _wait_for_log(server, f"cannot read {server.config_path}")
+    assert f"{server.config_path}: cannot read {server.config_path}" in logs, logs
+    assert server.client().page("/")
+
+
+# --------------------------------------------------------------------------
 # make install
 
 
