@@ -45,7 +45,8 @@ let package = Package(
 
         // What every test target shares: temporary directories, store fixtures, the local receiver.
         .target(
-            name: "HooklineTestSupport", dependencies: ["HooklineStore", "HooklineSigning"], path: "Tests/HooklineTestSupport"),
+            name: "HooklineTestSupport", dependencies: ["HooklineCGI", "HooklineConsole", "HooklineStore", "HooklineSigning"],
+            path: "Tests/HooklineTestSupport"),
 
         .testTarget(name: "HooklineCoreTests", dependencies: ["HooklineCore", "HooklineTestSupport"]),
         .testTarget(name: "HooklineCGITests", dependencies: ["HooklineCGI", "HooklineTestSupport"]),
@@ -54,9 +55,10 @@ let package = Package(
         .testTarget(name: "HooklineStoreTests", dependencies: ["HooklineStore", "HooklineTestSupport"]),
         .testTarget(name: "HooklineDeliveryTests", dependencies: ["HooklineDelivery", "HooklineTestSupport"]),
         .testTarget(name: "HooklineDispatchTests", dependencies: ["HooklineDispatch", "HooklineCore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineSenderTests", dependencies: ["HooklineSender", "HooklineConsole", "HooklineTestSupport"]),
         .testTarget(name: "HooklineConsoleTests", dependencies: ["HooklineConsole", "HooklineCore", "HooklineTestSupport"]),
         // Runs the built `hookline` binary (found next to the test bundle).
-        .testTarget(name: "HooklineCLITests", dependencies: ["HooklineStore", "HooklineTestSupport"]),
+        .testTarget(name: "HooklineCLITests", dependencies: ["HooklineCore", "HooklineStore", "HooklineTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

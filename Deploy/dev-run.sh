@@ -26,7 +26,11 @@ for tool in nginx fcgiwrap; do
     [[ -x /usr/sbin/$tool ]] || { echo "dev-run: /usr/sbin/$tool missing — apt-get install nginx fcgiwrap" >&2; exit 1; }
 done
 
+# .run/ holds the database with its signing secrets: nobody else may read it. The
+# servers run as this user too (nginx's `user` is set to it below), so 0700/0600 is enough.
+umask 077
 mkdir -p "$RUN_DIR"/{logs,tmp,fcgiwrap}
+chmod 700 "$RUN_DIR"
 RUN_DIR=$(cd "$RUN_DIR" && pwd)
 
 # One instance per run directory: a second one would delete the first one's
@@ -48,6 +52,7 @@ if [[ ! -e $config ]]; then
         -e "s|^allow_http = .*|allow_http = yes|" \
         -e "s|^allowed_private_targets =.*|allowed_private_targets = 127.0.0.0/8, ::1/128|" \
         -e "s|^anonymous = .*|anonymous = dev|" \
+        -e "s|^# *public_origin =.*|public_origin = http://127.0.0.1:$PORT, http://localhost:$PORT|" \
         "$repo/Deploy/hookline.conf" > "$config"
     echo "dev-run: wrote $config"
 fi

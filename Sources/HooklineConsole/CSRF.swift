@@ -20,8 +20,9 @@ enum CSRF {
         token.utf8.count == 64 && token.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
-    /// Nil when the POST may proceed, else the reason it is refused.
-    static func check(request: Request) -> String? {
+    /// Nil when the POST may proceed, else the reason it is refused. `publicOrigins` are the
+    /// configured addresses of the console; when empty, the request's own `Host` is the origin.
+    static func check(request: Request, publicOrigins: [String] = []) -> String? {
         if let site = request.header("Sec-Fetch-Site"), !site.isEmpty, site != "same-origin" {
             return "This form was submitted from another site (Sec-Fetch-Site: \(site)). Nothing was changed."
         }
@@ -29,7 +30,8 @@ enum CSRF {
         // form posts; they then also say `Sec-Fetch-Site: same-origin`, checked above.
         let sameSite = request.header("Sec-Fetch-Site") == "same-origin"
         if let origin = request.header("Origin"), !origin.isEmpty, !(origin == "null" && sameSite) {
-            guard let expected = request.origin, origin.lowercased() == expected else {
+            let expected = publicOrigins.isEmpty ? [request.origin].compactMap { $0 } : publicOrigins
+            guard expected.contains(origin.lowercased()) else {
                 return "This form was submitted from \(origin), not from this console. Nothing was changed."
             }
         }

@@ -91,17 +91,25 @@ public enum Console {
         let shell: PageShell
         do {
             shell = try PageShell(request: request)
-        } catch let failure as PageFailure {
-            return ErrorPage.standalone(status: failure.status, message: failure.message, request: request)
         } catch {
-            return ErrorPage.standalone(status: .internalError, message: "\(error)", request: request)
+            let failure = error as? PageFailure ?? .internalError("\(error)")
+            return ErrorPage.standalone(status: failure.status, message: ErrorLog.shown(failure, request: request), request: request)
+        }
+        // DNS rebinding: where the config names the console's addresses, answer no other Host.
+        let origins = shell.config.publicOrigins
+        if !origins.isEmpty, !(request.origin.map(origins.contains) ?? false) {
+            return ErrorPage.standalone(
+                status: .badRequest,
+                message:
+                    "Hookline does not answer at the address “\(request.header("Host") ?? "")”. Open the console at the address your administrator gave you.",
+                request: request)
         }
         guard let actor = shell.signedInUser else {
             return shell.signInRequired()
         }
         let context = PageContext(shell: shell, actor: actor, sender: route.needsSender(method) ? sender : nil)
-        if method == .post, let refusal = CSRF.check(request: request) {
-            return context.errorPage(status: .forbidden, title: "Request refused", message: refusal)
+        if method == .post, let refusal = CSRF.check(request: request, publicOrigins: origins) {
+            return context.errorPage(PageFailure(status: .forbidden, title: "Request refused", message: refusal))
         }
         do {
             var response: Response
@@ -114,23 +122,47 @@ public enum Console {
             context.finish(&response)
             return response
         } catch let failure as PageFailure {
-            return context.errorPage(status: failure.status, title: failure.title, message: failure.message)
+            return context.errorPage(failure)
         } catch {
-            return context.errorPage(status: .internalError, title: "Something went wrong", message: "\(error)")
+            return context.errorPage(.internalError("\(error)"))
         }
     }
 }
 
 /// A page that cannot be shown, with the status and a message the admin can act on.
+///
+/// `detail` is for the operator: it goes to the server's error log under a short reference
+/// that the page shows, never to the browser (it may name files, SQL or internal state).
 public struct PageFailure: Error {
     public let status: HTTPStatus
     public let title: String
     public let message: String
+    public let detail: String?
+    /// Seconds after which trying again may work (`Retry-After`), for a 503.
+    public let retryAfter: Int?
 
-    public init(status: HTTPStatus, title: String? = nil, message: String) {
+    public init(status: HTTPStatus, title: String? = nil, message: String, detail: String? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.title = title ?? (status == .notFound ? "Not found" : "Something went wrong")
         self.message = message
+        self.detail = detail
+        self.retryAfter = retryAfter
+    }
+
+    /// A failure inside Hookline: the page says so with a reference, the log has `detail`.
+    public static func internalError(_ detail: String) -> PageFailure {
+        PageFailure(
+            status: .internalError, message: "Hookline could not complete this request; nothing more was changed.", detail: detail)
+    }
+
+    /// The page for a change the store refused: 409 when someone saved in between (`conflict`
+    /// says what to do), 404 when the webhook is gone, an internal error otherwise.
+    public static func refused(_ error: ChangeError, conflict: String, gone: String) -> PageFailure {
+        switch error {
+        case .conflict: PageFailure(status: .conflict, title: "Changed meanwhile", message: conflict)
+        case .notFound: .notFound(gone)
+        case .failed(let detail): .internalError(detail)
+        }
     }
 
     public static func notFound(_ what: String) -> PageFailure {

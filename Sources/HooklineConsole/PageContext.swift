@@ -82,6 +82,10 @@ public class PageShell {
         signedInUser = shell.signedInUser
     }
 
+    /// What ties a one-time secret reveal to this browser: its CSRF cookie, which only this
+    /// browser holds (`HttpOnly`, `SameSite=Strict`).
+    var revealBinding: String { csrfToken }
+
     /// The name shown as "Signed in as …" in the layout.
     var layoutUser: String? { nil }
 
@@ -109,25 +113,29 @@ public class PageShell {
     }
 
     /// An error page in the console's layout; falls back to plain markup if templates fail.
-    public func errorPage(status: HTTPStatus, title: String, message: String) -> Response {
+    /// A failure's `detail` is logged under a reference the page shows, never shown itself.
+    public func errorPage(_ failure: PageFailure) -> Response {
+        let message = ErrorLog.shown(failure, request: request)
         do {
             var response = try page(
-                "error", title: title, status: status,
-                ["heading": .text(title), "message": .text(message), "status": .int(status.code)])
+                "error", title: failure.title, status: failure.status,
+                ["heading": .text(failure.title), "message": .text(message), "status": .int(failure.status.code)])
+            if let seconds = failure.retryAfter { response.setHeader("Retry-After", String(seconds)) }
             finish(&response)
             return response
         } catch {
-            return ErrorPage.standalone(status: status, message: message, request: request)
+            return ErrorPage.standalone(status: failure.status, message: message, request: request)
         }
     }
 
     /// The page shown when the web server did not authenticate the user.
     func signInRequired() -> Response {
         errorPage(
-            status: .forbidden, title: "Sign-in required",
-            message:
-                "Hookline relies on the web server to sign users in, and this request arrived without a user (REMOTE_USER is empty). Enable Basic auth or single sign-on for the Hookline location in the web server (see the deployment guide). For local development only, set `anonymous = dev` in \(config.sourcePath)."
-        )
+            PageFailure(
+                status: .forbidden, title: "Sign-in required",
+                message:
+                    "Hookline relies on the web server to sign users in, and this request arrived without a user (REMOTE_USER is empty). Enable Basic auth or single sign-on for the Hookline location in the web server (see the deployment guide). For local development only, set `anonymous = dev` in Hookline's configuration file.",
+                detail: "request without REMOTE_USER while `anonymous` is not `dev` in \(config.sourcePath)"))
     }
 
     /// Adds what every response of this request needs (the CSRF cookie on first visit).
@@ -167,7 +175,8 @@ public final class PageContext: PageShell {
             } catch {
                 throw PageFailure(
                     status: .serviceUnavailable, title: "Database unavailable",
-                    message: "\(error). Check `database` in \(config.sourcePath).")
+                    message: "Hookline could not open its database. Check the `database` setting and its directory's permissions.",
+                    detail: "\(error) (`database` in \(config.sourcePath))")
             }
         }
     }
@@ -180,6 +189,20 @@ public final class PageContext: PageShell {
         return subscription
     }
 
+    /// The `version` a change form was made on. Every change must name it, so a stale page
+    /// cannot overwrite a newer save: a 409 when it is missing or malformed.
+    func postedVersion(of subscription: Subscription, nothingWas verb: String) throws -> Int {
+        let form = request.form
+        guard form.count("version") == 1, let version = form["version"].flatMap(Int.init) else {
+            throw PageFailure(
+                status: .conflict, title: "Reload and try again",
+                message:
+                    "This form did not say which version of “\(subscription.name)” it was made for. Nothing was \(verb); reload the page and try again."
+            )
+        }
+        return version
+    }
+
     /// What sends webhooks for this request. The dispatcher hands every POST to a route that
     /// sends to `hookline-send`, which provides it; anywhere else this is a wiring fault.
     public func webhookSender() throws -> any WebhookSender {
@@ -189,6 +212,20 @@ public final class PageContext: PageShell {
                 message: "This page sends webhooks, and this program cannot: it is served by \(Console.sendingProgram).")
         }
         return sender
+    }
+}
+
+/// Where a failure's detail goes: the server's error log (stderr of a CGI), under a short
+/// reference that the page shows, so an operator can find it and the browser learns nothing.
+enum ErrorLog {
+    /// The message the page shows for `failure`, logging its detail first when it has one.
+    static func shown(_ failure: PageFailure, request: Request) -> String {
+        guard let detail = failure.detail else { return failure.message }
+        let reference = Identifier.token(byteCount: 4)
+        let line =
+            "hookline [\(reference)] \(failure.status.code) \(request.method.name) \(request.scriptName)\(request.pathInfo): \(detail)"
+        CGIProcess.write(Array((line.replacing("\n", with: " ") + "\n").utf8), to: 2)
+        return failure.message + " The details are in the server's error log under reference \(reference)."
     }
 }
 

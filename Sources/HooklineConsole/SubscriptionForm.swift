@@ -80,10 +80,8 @@ struct SubscriptionForm {
         if errors["name"] == nil {
             if name.isEmpty {
                 errors["name"] = "Enter a name, for example “CRM sync”."
-            } else if name.count > Self.maximumNameLength {
-                errors["name"] = "The name is \(name.count) characters; use at most \(Self.maximumNameLength)."
-            } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                errors["name"] = "The name contains control characters."
+            } else if let problem = DisplayText.problem(name, maximum: Self.maximumNameLength) {
+                errors["name"] = problem.message("The name")
             }
         }
         if errors["url"] == nil, let problem = TargetURL.problem(with: url, allowHTTP: config.allowHTTP) {

@@ -121,7 +121,9 @@ public struct Catalog: CatalogBackend {
     public func upsertAgent(_ agent: Agent) throws -> Bool {
         guard Identifier.isUUID(agent.uuid) else { throw StoreError("“\(agent.uuid)” is not a UUID") }
         let name = agent.name.trimmingWhitespace
-        guard !name.isEmpty, name.count <= 200 else { throw StoreError("an agent name must be 1–200 characters") }
+        if let problem = DisplayText.problem(name, maximum: 200) {
+            throw StoreError(problem.message("The name of agent \(agent.uuid)"))
+        }
         let existed = try db.query("SELECT 1 FROM agents WHERE uuid = ?", [.text(agent.uuid.lowercased())]).isEmpty == false
         try db.run(
             "INSERT INTO agents (uuid, name) VALUES (?, ?) ON CONFLICT (uuid) DO UPDATE SET name = excluded.name",
@@ -161,6 +163,12 @@ public struct Catalog: CatalogBackend {
     public func upsertEventType(_ event: EventType) throws -> Bool {
         guard EventType.isValidName(event.name) else {
             throw StoreError("“\(event.name)” is not a valid event type (lowercase words joined by dots, e.g. conversation.ended)")
+        }
+        if !event.description.isEmpty, let problem = DisplayText.problem(event.description, maximum: 500) {
+            throw StoreError(problem.message("The description of \(event.name)"))
+        }
+        if let problem = DisplayText.problem(event.group, maximum: 100) {
+            throw StoreError(problem.message("The group of \(event.name)"))
         }
         guard case .object = try JSONValue(parsing: event.sampleData) else {
             throw StoreError("the sample data of \(event.name) must be a JSON object")

@@ -25,6 +25,16 @@ public struct Configuration: Sendable, Equatable {
     public var anonymous: AnonymousAccess = .off
     /// Seconds a replaced secret keeps signing after a regenerate.
     public var secretGracePeriod = 24 * 3600
+    /// The origins (`https://hooks.example.com`) the console is served at. When set, a request
+    /// for any other `Host` is refused (DNS rebinding), and forms must come from one of them.
+    public var publicOrigins: [String] = []
+    /// How many test sends and resends may run at once across all CGI processes; more get a
+    /// quick 503 instead of tying up the web server's workers.
+    public var maxConcurrentTestSends = 2
+    /// Upper bounds of `connect_timeout` and `timeout`: a test send holds a web server worker
+    /// that long, and the shipped server configs wait 60 s for a CGI.
+    public static let maximumConnectTimeout: Double = 30
+    public static let maximumTimeout: Double = 30
     public var sourcePath = ""
 
     public init() {}
@@ -89,10 +99,25 @@ public struct Configuration: Sendable, Equatable {
             case "ca_bundle":
                 config.caBundle = value.isEmpty ? nil : resolved(value)
             case "connect_timeout", "timeout":
-                guard let seconds = Double(value), seconds > 0, seconds <= 300 else {
-                    throw fail("`\(key)` must be a number of seconds between 0 and 300, not “\(value)”")
+                let maximum = key == "timeout" ? Self.maximumTimeout : Self.maximumConnectTimeout
+                guard let seconds = Double(value), seconds > 0, seconds <= maximum else {
+                    throw fail("`\(key)` must be a number of seconds above 0 and at most \(Int(maximum)), not “\(value)”")
                 }
                 if key == "timeout" { config.timeout = seconds } else { config.connectTimeout = seconds }
+            case "public_origin":
+                var origins: [String] = []
+                for text in value.split(whereSeparator: { $0 == "," || $0 == " " }) {
+                    guard let origin = Self.origin(String(text)) else {
+                        throw fail("“\(text)” in `public_origin` is not an origin like https://hooks.example.com or http://127.0.0.1:8080")
+                    }
+                    origins.append(origin)
+                }
+                config.publicOrigins = origins
+            case "max_concurrent_test_sends":
+                guard let count = Int(value), count >= 1, count <= 64 else {
+                    throw fail("`max_concurrent_test_sends` must be a whole number from 1 to 64, not “\(value)”")
+                }
+                config.maxConcurrentTestSends = count
             case "anonymous":
                 guard let access = AnonymousAccess(rawValue: value.lowercased()) else {
                     throw fail("`anonymous` must be off or dev, not “\(value)”")
@@ -108,6 +133,16 @@ public struct Configuration: Sendable, Equatable {
             }
         }
         return config
+    }
+
+    /// `scheme://host[:port]`, lower-cased, when `text` is an http(s) origin without a path.
+    static func origin(_ text: String) -> String? {
+        var text = text.lowercased()
+        if text.hasSuffix("/") { text.removeLast() }
+        guard case .success(let url) = TargetURL.parse(text, allowHTTP: true),
+            text == url.scheme + "://" + (url.host.contains(":") ? "[\(url.host)]" : url.host) + (url.port.map { ":\($0)" } ?? "")
+        else { return nil }
+        return text
     }
 
     static func bool(_ text: String) -> Bool? {

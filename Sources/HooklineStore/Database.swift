@@ -198,7 +198,9 @@ public final class Database {
                 case SQLITE_NULL: values.append(.null)
                 default:
                     if let text = sqlite3_column_text(statement, column) {
-                        values.append(.text(String(cString: text)))
+                        // By length, not up to the first NUL: stored text comes back byte for byte.
+                        let length = Int(sqlite3_column_bytes(statement, column))
+                        values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)))
                     } else {
                         values.append(.null)
                     }
@@ -252,7 +254,8 @@ public final class Database {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .double(let v): rc = sqlite3_bind_double(statement, index, v)
-            case .text(let s): rc = sqlite3_bind_text(statement, index, s, -1, transient)
+            // By byte length, so a NUL inside the text is stored, not taken as its end.
+            case .text(let s): rc = sqlite3_bind_text(statement, index, s, Int32(s.utf8.count), transient)
             }
             guard rc == SQLITE_OK else { throw StoreError("SQL bind error: \(lastError)") }
         }

@@ -50,8 +50,11 @@ public protocol SubscriptionBackend {
     func count() throws -> Int
     /// The subscription created by the form submission `token`, if that form was already submitted.
     func createdBy(token: String) throws -> Int?
-    /// Creates a subscription (audited as ``AuditAction/create``) and returns its id.
-    func create(_ draft: SubscriptionDraft, secret: String?, creationToken: String?, actor: String, now: Int) throws -> Int
+    /// Creates a subscription (audited as ``AuditAction/create``) with, given a `revealBinding`, a
+    /// one-time reveal of its secret; a `creationToken` already used names the first creation.
+    func create(
+        _ draft: SubscriptionDraft, secret: String?, creationToken: String?, revealBinding: String?, actor: String, now: Int
+    ) throws -> Creation
     /// Saves an edit made on top of `expectedVersion`; enabling by hand clears an automatic disable.
     func update(id: Int, with draft: SubscriptionDraft, expectedVersion: Int, actor: String, now: Int) throws(ChangeError)
     /// Turns a subscription on or off; turning it on clears an automatic disable.
@@ -59,11 +62,12 @@ public protocol SubscriptionBackend {
     /// Deletes a subscription with its scope and delivery log.
     func delete(id: Int, expectedVersion: Int?, actor: String, now: Int) throws(ChangeError)
     /// Sets (keeping the old secret signing until `graceUntil`) or removes the secret; returns a reveal token when set.
-    func replaceSecret(id: Int, newSecret: String?, graceUntil: Int?, actor: String, now: Int) throws(ChangeError) -> String?
+    func replaceSecret(id: Int, newSecret: String?, graceUntil: Int?, revealBinding: String, actor: String, now: Int) throws(ChangeError)
+        -> String?
     /// Stores a secret for exactly one display and returns the token that unlocks it.
-    func createReveal(subscriptionID: Int, secret: String, now: Int) throws -> String
+    func createReveal(subscriptionID: Int, secret: String, binding: String, now: Int) throws -> String
     /// The secret for `token`, once; nil when already shown or older than 15 minutes.
-    func consumeReveal(token: String, subscriptionID: Int, now: Int) throws -> String?
+    func consumeReveal(token: String, binding: String, subscriptionID: Int, now: Int) throws -> String?
 }
 
 /// Account data: the organization, agents and the event catalogue.
@@ -117,4 +121,19 @@ public protocol DeliveryBackend {
     func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int
     /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``) and fails its pending deliveries.
     func disable(subscriptionID: Int, reason: String, now: Int) throws
+}
+
+/// What ``SubscriptionBackend/create(_:secret:creationToken:revealBinding:actor:now:)`` did.
+public struct Creation: Sendable, Equatable {
+    public let id: Int
+    /// False when the form submission had already created `id` (a double submit).
+    public let isNew: Bool
+    /// The one-time reveal of the new secret, when one was generated and a binding given.
+    public let revealToken: String?
+
+    public init(id: Int, isNew: Bool, revealToken: String?) {
+        self.id = id
+        self.isNew = isNew
+        self.revealToken = revealToken
+    }
 }

@@ -16,6 +16,8 @@ enum HTMLEscaping {
                 case UInt8(ascii: ">"): entity = "&gt;"
                 case UInt8(ascii: "\""): entity = "&quot;"
                 case UInt8(ascii: "'"): entity = "&#39;"
+                // NUL is a parse error in HTML; show it as the replacement character browsers use.
+                case 0: entity = "&#xFFFD;"
                 default: continue
                 }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))

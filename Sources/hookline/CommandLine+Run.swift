@@ -1,4 +1,5 @@
 import HooklineCGI
+import HooklineCore
 import HooklineSigning
 import HooklineStore
 
@@ -15,6 +16,7 @@ struct CommandFailure: Error {
 extension CommandLine {
     static let usage = """
         usage: hookline [--config PATH] <command> [arguments]
+               hookline --version
 
         Commands:
           init                         create or upgrade the database (never drops data)
@@ -56,6 +58,10 @@ extension CommandLine {
             let result = VerifyCommand.run(arguments: rest, readStdin: { (try? FileContents.readAll(descriptor: 0).get()) ?? [] })
             write(result.output, to: result.exitCode == 0 ? 1 : (result.exitCode == 1 ? 1 : 2))
             return result.exitCode
+        }
+        if command == "--version" || command == "version" {
+            write("hookline \(Hookline.version)\n", to: 1)
+            return 0
         }
         if command == "--help" || command == "-h" || command == "help" {
             write(usage + "\n", to: 1)

@@ -19,7 +19,7 @@ enum Commands {
     static func initialize(_ config: Configuration) throws {
         let org = try open(config).catalog.organization()
         say("database ready: \(config.databasePath) (schema version \(Schema.currentVersion))")
-        say("organization: \(org.name) (\(org.uuid))")
+        say("organization: \(DisplayText.terminalSafe(org.name)) (\(org.uuid))")
     }
 
     static let demoAgents = [
@@ -53,7 +53,7 @@ enum Commands {
         ]
         for (index, draft) in drafts.enumerated() {
             let secret = index == 2 ? nil : try SigningSecret.generate()
-            _ = try store.create(draft, secret: secret, creationToken: nil, actor: "hookline demo", now: now)
+            _ = try store.create(draft, secret: secret, creationToken: nil, revealBinding: nil, actor: "hookline demo", now: now)
         }
         say("demo data ready: \(demoAgents.count) agents, \(drafts.count) webhooks, organization “Acme Support”")
     }
@@ -81,7 +81,7 @@ enum Commands {
         case "list":
             let agents = try open(config).catalog.agents()
             if agents.isEmpty { say("no agents yet — add one with: hookline agents add UUID NAME") }
-            for agent in agents { say("\(agent.uuid)  \(agent.name)") }
+            for agent in agents { say("\(agent.uuid)  \(DisplayText.terminalSafe(agent.name))") }
         case "import":
             guard args.count == 2 else { throw CommandFailure(message: "usage: hookline agents import FILE", status: 2) }
             let agents = try AccountImport.agents(fromFile: args[1])
@@ -99,9 +99,9 @@ enum Commands {
             for event in try open(config).catalog.eventTypes() {
                 if event.group != group {
                     group = event.group
-                    say(group)
+                    say(DisplayText.terminalSafe(group))
                 }
-                say("  \(event.name)  \(event.description)")
+                say("  \(event.name)  \(DisplayText.terminalSafe(event.description))")
             }
         case "import":
             guard args.count == 2 else { throw CommandFailure(message: "usage: hookline events import FILE", status: 2) }

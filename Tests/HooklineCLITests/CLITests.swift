@@ -1,3 +1,4 @@
+import HooklineCore
 import HooklineSigning
 import HooklineStore
 import HooklineTestSupport
@@ -65,7 +66,7 @@ struct CLITests {
             SubscriptionDraft(
                 name: "CRM sync", url: receiver.url("/ok"), active: true, signatureScheme: .hookline, eventTypes: ["conversation.ended"],
                 agentUUIDs: []),
-            secret: secret, creationToken: nil, actor: "test", now: Timestamp.now())
+            secret: secret, creationToken: nil, revealBinding: nil, actor: "test", now: Timestamp.now())
 
         let emitted = try cli.run("emit", "conversation.ended", "--agent", Self.agent, "--id", "evt-cli-1")
         #expect(emitted.status == 0, "\(emitted.errors)")
@@ -127,5 +128,30 @@ struct CLITests {
         let cannotOpen = try unwritable.run("init")
         #expect(cannotOpen.status == 1)
         #expect(cannotOpen.errors.contains("must exist and be writable by this user"))
+    }
+}
+
+@Suite("Hostile names at the command line")
+struct CLIHostileInputTests {
+    @Test("--version prints the one version")
+    func version() throws {
+        let result = try CLIRunner().run("--version")
+        #expect(result.status == 0)
+        #expect(result.output == "hookline \(Hookline.version)\n")
+    }
+
+    @Test("imports refuse invisible and control characters, NUL included, and change nothing")
+    func importsRefuseInvisibleCharacters() throws {
+        let cli = CLIRunner()
+        for (index, name) in ["Evil\u{202E}gnp.exe", "Tab\u{0}NUL", "Line\u{2028}break", "\u{1B}[31mRed"].enumerated() {
+            let file = cli.directory.write("agents\(index).csv", "5d0f8a2c-6b1e-4f37-9a58-2c7d41e0b9a1,\(name)\n")
+            let refused = try cli.run("agents", "import", file)
+            #expect(refused.status == 1, "\(name.debugDescription) was accepted")
+            #expect(refused.errors.contains("invisible or control character"))
+        }
+        #expect(try cli.run("agents", "list").output.hasPrefix("no agents yet"))
+        let combining = String(repeating: "e\u{301}\u{301}\u{301}", count: 150)  // 150 characters, 600 scalars
+        let heavy = cli.directory.write("heavy.csv", "5d0f8a2c-6b1e-4f37-9a58-2c7d41e0b9a1,\(combining)\n")
+        #expect(try cli.run("agents", "import", heavy).errors.contains("too many combining marks"))
     }
 }

@@ -1,6 +1,7 @@
 import HooklineCGI
 import HooklineConsole
 import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct AccessTests {
@@ -141,4 +142,31 @@ func validCreateFields(name: String = "CRM sync", url: String = "https://crm.exa
         ("name", name), ("url", url), ("active", "1"), ("events", "conversation.ended"), ("events", "conversation.started"),
         ("signature_scheme", "hookline"), ("generate_secret", "1"),
     ]
+}
+
+@Suite struct PublicOriginTests {
+    typealias F = ConsoleFixture
+
+    @Test func otherHostsAreRefusedWhereTheOriginIsConfigured() throws {
+        let fixture = try F(extraConfig: "public_origin = http://console.test")
+        #expect(try fixture.get("/").status == 200)
+        // DNS rebinding: the attacker's name resolves to the console, the Host header says so.
+        let rebound = try fixture.get("/", extra: ["HTTP_HOST": "attacker.example"])
+        #expect(rebound.status == 400)
+        #expect(rebound.html.contains("does not answer at the address"))
+        let id = try fixture.create()
+        let post = try fixture.post("/\(id)/active", [("active", "0"), ("version", "1")], extra: ["HTTP_HOST": "attacker.example"])
+        #expect(post.status == 400)
+        #expect(try fixture.store.find(id: id)?.active == true)
+    }
+
+    @Test func formsMustComeFromAConfiguredOrigin() throws {
+        let fixture = try F(extraConfig: "public_origin = http://console.test")
+        let id = try fixture.create()
+        let foreign = try fixture.post(
+            "/\(id)/active", [("active", "0"), ("version", "1")], extra: ["HTTP_ORIGIN": "http://evil.example"])
+        #expect(foreign.status == 403)
+        let own = try fixture.post("/\(id)/active", [("active", "0"), ("version", "1")], extra: ["HTTP_ORIGIN": "http://console.test"])
+        #expect(own.status == 303)
+    }
 }

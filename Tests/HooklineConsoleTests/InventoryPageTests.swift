@@ -2,6 +2,7 @@ import HooklineCGI
 import HooklineConsole
 import HooklineCore
 import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct InventoryPageTests {
@@ -87,7 +88,7 @@ import Testing
         let fixture = try F()
         let store = try fixture.store
         for n in 1...51 {
-            try store.create(
+            _ = try store.create(
                 SubscriptionDraft(
                     name: format3(n), url: "https://example.com/\(n)", active: true, signatureScheme: .hookline,
                     eventTypes: ["conversation.ended"], agentUUIDs: []),

@@ -1,6 +1,7 @@
 import HooklineCGI
 import HooklineConsole
 import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct SubscriptionActionTests {
@@ -122,5 +123,103 @@ import Testing
         let detail = try fixture.get("/\(id)")
         #expect(!detail.html.contains(secret))
         #expect(detail.html.contains(">Set<"))
+    }
+}
+
+@Suite struct HostileInputTests {
+    typealias F = ConsoleFixture
+
+    @Test func toggleAndDeleteWithoutVersionAre409AndChangeNothing() throws {
+        let fixture = try F()
+        let id = try fixture.create("Kept")
+        let toggle = try fixture.post("/\(id)/active", [("active", "0")])
+        #expect(toggle.status == 409)
+        #expect(toggle.html.contains("reload the page"))
+        let delete = try fixture.post("/\(id)/delete", [])
+        #expect(delete.status == 409)
+        let twice = try fixture.post("/\(id)/delete", [("version", "1"), ("version", "1")])
+        #expect(twice.status == 409)
+        let stored = try #require(try fixture.store.find(id: id))
+        #expect(stored.status == .active && stored.version == 1)
+    }
+
+    @Test func revealOnlyInTheBrowserThatMadeTheChangeAndOnlyByGet() throws {
+        let fixture = try F()
+        let created = try fixture.post(
+            "/new",
+            [
+                ("name", "Reveal"), ("url", "https://example.com/h"), ("events", "conversation.ended"), ("generate_secret", "1"),
+                ("active", "1"),
+            ])
+        #expect(created.status == 303)
+        let reveal = try #require(created.locationQuery["reveal"])
+        let id = try #require(Int(created.locationPath.split(separator: "/").last ?? ""))
+        let secret = try #require(try fixture.store.find(id: id)?.secret)
+
+        // Another browser (another CSRF cookie) holding the link sees nothing and burns nothing.
+        let other = try fixture.get(
+            "/\(id)", query: "reveal=\(reveal)", extra: ["HTTP_COOKIE": "hookline_csrf=" + String(repeating: "ab", count: 32)])
+        #expect(other.status == 200 && !other.html.contains(secret) && other.html.contains("already shown"))
+        // A HEAD (link preview) burns nothing either.
+        let head = try Request(environment: fixture.environment("HEAD", "/\(id)", query: "reveal=\(reveal)"), readBody: { _ in [] })
+        #expect(Console.respond(to: head).status.code == 200)
+        // The browser that made the change sees it, once.
+        #expect(try fixture.get("/\(id)", query: "reveal=\(reveal)").occurrences(of: secret) == 1)
+        #expect(!(try fixture.get("/\(id)", query: "reveal=\(reveal)").html.contains(secret)))
+    }
+
+    @Test func internalErrorsShowAReferenceNotTheDetail() throws {
+        let fixture = try F()
+        let id = try fixture.create()
+        // Make the database unusable for writes behind the console's back: drop a table it needs.
+        try fixture.breakAuditLog()
+        let page = try fixture.post("/\(id)/active", [("active", "0"), ("version", "1")])
+        #expect(page.status == 500)
+        #expect(page.html.contains("reference"))
+        #expect(!page.html.contains("audit_log"), "no SQL or table names reach the browser")
+        #expect(!page.html.contains("no such table"))
+    }
+
+    @Test(arguments: [
+        "Invoice\u{202E}fdp.exe", "Left\u{2066}isolate", "Two\u{2028}lines", "Soft\u{00AD}hyphen", "BOM\u{FEFF}",
+        String(repeating: "a\u{300}\u{301}\u{302}\u{303}", count: 150), String(repeating: "n", count: 201),
+    ])
+    func namesThatDisplayAsSomethingElseAreRefused(_ name: String) throws {
+        let fixture = try F()
+        let page = try fixture.post(
+            "/new", [("name", name), ("url", "https://example.com/h"), ("events", "conversation.ended"), ("active", "1")])
+        #expect(page.status == 422)
+        #expect(page.html.contains("field-error"))
+        #expect(try fixture.store.count() == 0)
+    }
+
+    @Test func emojiAndScriptsWithJoinersAreFine() throws {
+        let fixture = try F()
+        let page = try fixture.post(
+            "/new", [("name", "Ops 👩‍💻 می‌خواهم"), ("url", "https://example.com/h"), ("events", "conversation.ended"), ("active", "1")])
+        #expect(page.status == 303)
+    }
+
+    @Test func parallelSubmissionsOfOneFormCreateOneWebhook() throws {
+        let fixture = try F()
+        let fields = [
+            ("name", "Once"), ("url", "https://example.com/h"), ("events", "conversation.ended"), ("active", "1"),
+            ("generate_secret", "1"), ("submission", String(repeating: "0a", count: 16)),
+        ]
+        let first = try fixture.post("/new", fields)
+        let second = try fixture.post("/new", fields)
+        #expect(first.status == 303 && second.status == 303)
+        #expect(first.locationPath == second.locationPath)
+        #expect(first.locationQuery["reveal"] != nil)
+        #expect(second.locationQuery["reveal"] == nil, "the repeat does not reveal a secret that was never stored")
+        #expect(try fixture.store.count() == 1)
+    }
+
+    @Test func signInPageDoesNotNameTheConfigFile() throws {
+        let fixture = try F(anonymous: false)
+        let page = try fixture.get("/")
+        #expect(page.status == 403)
+        #expect(!page.html.contains(fixture.configPath))
+        #expect(!page.html.contains("hookline.conf"))
     }
 }

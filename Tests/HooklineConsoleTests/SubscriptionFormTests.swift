@@ -1,6 +1,7 @@
 import HooklineCGI
 import HooklineConsole
 import HooklineStore
+import HooklineTestSupport
 import Testing
 
 @Suite struct SubscriptionFormTests {

@@ -46,8 +46,9 @@ import Testing
         let fixture = try F()
         let secrets = ["whsec_FIRSTsecretVALUE0000000000000000000000000=", "whsec_SECONDsecretVALUE000000000000000000000000="]
         let id = try fixture.create(secret: secrets[0])
-        _ = try fixture.store.replaceSecret(id: id, newSecret: secrets[1], graceUntil: fixture.now + 100, actor: "a", now: fixture.now)
-        _ = try fixture.store.replaceSecret(id: id, newSecret: nil, graceUntil: nil, actor: "a", now: fixture.now)
+        _ = try fixture.store.replaceSecret(
+            id: id, newSecret: secrets[1], graceUntil: fixture.now + 100, revealBinding: "browser", actor: "a", now: fixture.now)
+        _ = try fixture.store.replaceSecret(id: id, newSecret: nil, graceUntil: nil, revealBinding: "browser", actor: "a", now: fixture.now)
         try fixture.store.delete(id: id, expectedVersion: nil, actor: "a", now: fixture.now)
 
         let entries = try AuditLog(fixture.db).recent()

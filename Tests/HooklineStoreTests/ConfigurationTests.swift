@@ -147,3 +147,28 @@ import Testing
         #expect(Configuration.path(argument: "", environment: "") == "/etc/hookline/hookline.conf")
     }
 }
+
+@Suite struct ConfigurationSafetyTests {
+    @Test func publicOriginsAreNormalizedOrRefused() throws {
+        let config = try Configuration.parse(
+            "public_origin = https://Hooks.Example.com/, http://127.0.0.1:8080 http://[::1]:8080\n", path: "/h.conf")
+        #expect(config.publicOrigins == ["https://hooks.example.com", "http://127.0.0.1:8080", "http://[::1]:8080"])
+        for bad in [
+            "hooks.example.com", "https://hooks.example.com/console", "ftp://x.example", "https://u:p@x.example", "https://x.example?q",
+        ] {
+            #expect(throws: ConfigurationError.self, "\(bad)") { try Configuration.parse("public_origin = \(bad)\n", path: "/h.conf") }
+        }
+    }
+
+    @Test func timeoutsAreCappedSoATestSendCannotHoldAWorkerForMinutes() throws {
+        #expect(try Configuration.parse("timeout = 30\nconnect_timeout = 30\n", path: "/h.conf").timeout == 30)
+        #expect(throws: ConfigurationError.self) { try Configuration.parse("timeout = 31\n", path: "/h.conf") }
+        #expect(throws: ConfigurationError.self) { try Configuration.parse("connect_timeout = 300\n", path: "/h.conf") }
+    }
+
+    @Test func concurrentTestSendsDefaultToTwo() throws {
+        #expect(Configuration().maxConcurrentTestSends == 2)
+        #expect(try Configuration.parse("max_concurrent_test_sends = 5\n", path: "/h.conf").maxConcurrentTestSends == 5)
+        #expect(throws: ConfigurationError.self) { try Configuration.parse("max_concurrent_test_sends = 0\n", path: "/h.conf") }
+    }
+}

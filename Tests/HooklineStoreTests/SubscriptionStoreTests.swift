@@ -144,7 +144,7 @@ import Testing
         let id = try fixture.create(secret: "whsec_old")
         let graceUntil = fixture.now + 3600
         let token = try fixture.store.replaceSecret(
-            id: id, newSecret: "whsec_new", graceUntil: graceUntil, actor: "alice", now: fixture.now)
+            id: id, newSecret: "whsec_new", graceUntil: graceUntil, revealBinding: "browser", actor: "alice", now: fixture.now)
         #expect(token != nil)
         let s = try #require(try fixture.store.find(id: id))
         #expect(s.signingSecrets(now: fixture.now) == ["whsec_new", "whsec_old"])
@@ -157,10 +157,13 @@ import Testing
     @Test func firstSecretHasNoPreviousAndRemovalClearsBoth() throws {
         let fixture = try F()
         let id = try fixture.create()
-        _ = try fixture.store.replaceSecret(id: id, newSecret: "whsec_one", graceUntil: fixture.now + 3600, actor: "a", now: fixture.now)
+        _ = try fixture.store.replaceSecret(
+            id: id, newSecret: "whsec_one", graceUntil: fixture.now + 3600, revealBinding: "browser", actor: "a", now: fixture.now)
         #expect(try fixture.store.find(id: id)?.signingSecrets(now: fixture.now) == ["whsec_one"])
-        _ = try fixture.store.replaceSecret(id: id, newSecret: "whsec_two", graceUntil: fixture.now + 3600, actor: "a", now: fixture.now)
-        let removed = try fixture.store.replaceSecret(id: id, newSecret: nil, graceUntil: nil, actor: "a", now: fixture.now)
+        _ = try fixture.store.replaceSecret(
+            id: id, newSecret: "whsec_two", graceUntil: fixture.now + 3600, revealBinding: "browser", actor: "a", now: fixture.now)
+        let removed = try fixture.store.replaceSecret(
+            id: id, newSecret: nil, graceUntil: nil, revealBinding: "browser", actor: "a", now: fixture.now)
         #expect(removed == nil)
         let s = try #require(try fixture.store.find(id: id))
         #expect(!s.hasSecret)
@@ -172,9 +175,12 @@ import Testing
         let fixture = try F()
         let id = try fixture.create()
         let token = try #require(
-            try fixture.store.replaceSecret(id: id, newSecret: "whsec_shown_once", graceUntil: nil, actor: "a", now: fixture.now))
-        #expect(try fixture.store.consumeReveal(token: token, subscriptionID: id, now: fixture.now + 1) == "whsec_shown_once")
-        #expect(try fixture.store.consumeReveal(token: token, subscriptionID: id, now: fixture.now + 2) == nil)
+            try fixture.store.replaceSecret(
+                id: id, newSecret: "whsec_shown_once", graceUntil: nil, revealBinding: "browser", actor: "a", now: fixture.now))
+        #expect(
+            try fixture.store.consumeReveal(token: token, binding: "browser", subscriptionID: id, now: fixture.now + 1)
+                == "whsec_shown_once")
+        #expect(try fixture.store.consumeReveal(token: token, binding: "browser", subscriptionID: id, now: fixture.now + 2) == nil)
         #expect(try fixture.scalar("SELECT count(*) FROM secret_reveals") == 0)
     }
 
@@ -182,11 +188,11 @@ import Testing
         let fixture = try F()
         let id = try fixture.create()
         let other = try fixture.create("Other")
-        let token = try fixture.store.createReveal(subscriptionID: id, secret: "whsec_x", now: fixture.now)
-        #expect(try fixture.store.consumeReveal(token: token, subscriptionID: other, now: fixture.now) == nil)
-        let late = try fixture.store.createReveal(subscriptionID: id, secret: "whsec_y", now: fixture.now)
-        #expect(try fixture.store.consumeReveal(token: late, subscriptionID: id, now: fixture.now + 901) == nil)
-        #expect(try fixture.store.consumeReveal(token: "unknown", subscriptionID: id, now: fixture.now) == nil)
+        let token = try fixture.store.createReveal(subscriptionID: id, secret: "whsec_x", binding: "browser", now: fixture.now)
+        #expect(try fixture.store.consumeReveal(token: token, binding: "browser", subscriptionID: other, now: fixture.now) == nil)
+        let late = try fixture.store.createReveal(subscriptionID: id, secret: "whsec_y", binding: "browser", now: fixture.now)
+        #expect(try fixture.store.consumeReveal(token: late, binding: "browser", subscriptionID: id, now: fixture.now + 901) == nil)
+        #expect(try fixture.store.consumeReveal(token: "unknown", binding: "browser", subscriptionID: id, now: fixture.now) == nil)
     }
 
     @Test func creationTokenFindsTheSubscriptionItCreated() throws {
@@ -196,9 +202,15 @@ import Testing
         let id = try fixture.create(token: token)
         #expect(try fixture.store.createdBy(token: token) == id)
         #expect(try fixture.store.createdBy(token: "ffffffffffffffffffffffffffffffff") == nil)
-        // The database refuses a second subscription for the same submission.
-        #expect(throws: (any Error).self) { try fixture.create("Again", token: token) }
+        // A second creation for the same submission names the first and creates nothing.
+        let again = try fixture.store.create(
+            SubscriptionDraft(
+                name: "Again", url: "https://example.com/again", active: true, signatureScheme: .hookline,
+                eventTypes: ["conversation.ended"], agentUUIDs: []),
+            secret: "whsec_never_stored", creationToken: token, revealBinding: "browser", actor: "alice", now: fixture.now)
+        #expect(again == Creation(id: id, isNew: false, revealToken: nil))
         #expect(try fixture.store.count() == 1)
+        #expect(try fixture.store.find(id: id)?.name == "CRM sync")
     }
 }
 

@@ -40,6 +40,7 @@ public final class StoreFixture {
     ) throws -> Int {
         try store.create(
             SubscriptionDraft(name: name, url: url, active: active, signatureScheme: scheme, eventTypes: events, agentUUIDs: agents),
-            secret: secret, creationToken: token, actor: "alice", now: time ?? now)
+            secret: secret, creationToken: token, actor: "alice", now: time ?? now
+        ).id
     }
 }

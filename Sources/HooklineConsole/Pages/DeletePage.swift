@@ -11,20 +11,16 @@ enum DeletePage {
             values["cancel_link"] = .text(context.links.subscription(subscription.id))
             return try context.page("delete", title: "Delete “\(subscription.name)”?", values)
         }
-        let version = context.request.form["version"].flatMap(Int.init)
+        let version = try context.postedVersion(of: subscription, nothingWas: "deleted")
         let store = try context.store.subscriptions
         do {
             try store.delete(id: subscription.id, expectedVersion: version, actor: context.actor, now: context.now)
-        } catch .conflict {
-            throw PageFailure(
-                status: .conflict, title: "Changed meanwhile",
-                message:
-                    "“\(subscription.name)” was changed after you opened the confirmation. Nothing was deleted; open it again to review the current settings."
-            )
-        } catch .notFound {
-            throw PageFailure.notFound("This webhook was already deleted.")
-        } catch .failed(let message) {
-            throw PageFailure(status: .internalError, message: message)
+        } catch {
+            throw PageFailure.refused(
+                error,
+                conflict:
+                    "“\(subscription.name)” was changed after you opened the confirmation. Nothing was deleted; open it again to review the current settings.",
+                gone: "This webhook was already deleted.")
         }
         return .redirect(to: context.links.inventory(notice: .deleted, id: subscription.id))
     }

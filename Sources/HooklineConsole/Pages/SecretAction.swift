@@ -19,9 +19,13 @@ enum SecretAction {
             let token: String?
             do {
                 token = try store.replaceSecret(
-                    id: subscription.id, newSecret: secret, graceUntil: graceUntil, actor: context.actor, now: context.now)
+                    id: subscription.id, newSecret: secret, graceUntil: graceUntil, revealBinding: context.revealBinding,
+                    actor: context.actor,
+                    now: context.now)
             } catch {
-                throw PageFailure(status: .internalError, message: "The secret could not be saved. Nothing was changed.")
+                throw PageFailure.refused(
+                    error, conflict: "The webhook changed meanwhile; nothing was changed. Reload and try again.",
+                    gone: "This webhook was deleted.")
             }
             return .redirect(to: context.links.subscription(subscription.id, notice: .secretRegenerated, reveal: token))
         case "remove":
@@ -35,9 +39,13 @@ enum SecretAction {
                 return try context.page("secret_remove", title: "Remove the signing secret?", values)
             }
             do {
-                _ = try store.replaceSecret(id: subscription.id, newSecret: nil, graceUntil: nil, actor: context.actor, now: context.now)
+                _ = try store.replaceSecret(
+                    id: subscription.id, newSecret: nil, graceUntil: nil, revealBinding: context.revealBinding, actor: context.actor,
+                    now: context.now)
             } catch {
-                throw PageFailure(status: .internalError, message: "The secret could not be removed. Nothing was changed.")
+                throw PageFailure.refused(
+                    error, conflict: "The webhook changed meanwhile; nothing was changed. Reload and try again.",
+                    gone: "This webhook was deleted.")
             }
             return .redirect(to: context.links.subscription(subscription.id, notice: .secretRemoved))
         default:

@@ -21,15 +21,13 @@ enum SubscriptionFormPage {
             return try render(
                 context, form: form, agents: agents, events: events, submission: submission ?? Identifier.token(), status: .unprocessable)
         }
-        let store = try context.store.subscriptions
-        // The same form submitted twice (double click, back + resubmit) creates one webhook.
-        if let submission, let existing = try store.createdBy(token: submission) {
-            return .redirect(to: context.links.subscription(existing, notice: .created))
-        }
+        // The same form submitted twice (double click, back + resubmit, even at the same moment)
+        // creates one webhook; the repeat is sent to it without revealing the secret again.
         let secret = form.generateSecret ? try SigningSecret.generate() : nil
-        let id = try store.create(form.draft, secret: secret, creationToken: submission, actor: context.actor, now: context.now)
-        let reveal = try secret.map { try store.createReveal(subscriptionID: id, secret: $0, now: context.now) }
-        return .redirect(to: context.links.subscription(id, notice: .created, reveal: reveal))
+        let creation = try context.store.subscriptions.create(
+            form.draft, secret: secret, creationToken: submission, revealBinding: context.revealBinding, actor: context.actor,
+            now: context.now)
+        return .redirect(to: context.links.subscription(creation.id, notice: .created, reveal: creation.revealToken))
     }
 
     @Sendable static func edit(_ context: PageContext, _ subscription: Subscription, _ parameters: RouteParameters) throws -> Response {
@@ -56,8 +54,8 @@ enum SubscriptionFormPage {
             return try render(context, form: form, agents: agents, events: events, editing: current, status: .conflict)
         } catch .notFound {
             throw PageFailure.notFound("This webhook was deleted while you were editing it.")
-        } catch .failed(let message) {
-            throw PageFailure(status: .internalError, message: message)
+        } catch .failed(let detail) {
+            throw PageFailure.internalError(detail)
         }
         return .redirect(to: context.links.subscription(subscription.id, notice: .saved))
     }

@@ -10,8 +10,11 @@ enum SubscriptionPage {
 
         var revealed: String? = nil
         var revealGone = false
-        if let token = query["reveal"] {
-            revealed = try context.store.subscriptions.consumeReveal(token: token, subscriptionID: subscription.id, now: context.now)
+        // Only a GET from the browser that made the change consumes the one-time reveal: a HEAD
+        // (link previews, scanners) or another browser holding the link cannot burn it.
+        if let token = query["reveal"], context.request.method == .get {
+            revealed = try context.store.subscriptions.consumeReveal(
+                token: token, binding: context.revealBinding, subscriptionID: subscription.id, now: context.now)
             revealGone = revealed == nil
         }
         values["revealed_secret"] = .text(revealed ?? "")

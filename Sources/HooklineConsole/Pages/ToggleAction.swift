@@ -8,21 +8,16 @@ enum ToggleAction {
         guard form.count("active") == 1, let value = form["active"], value == "1" || value == "0" else {
             throw PageFailure.badRequest("Send active=1 to activate or active=0 to deactivate.")
         }
-        let version = form["version"].flatMap(Int.init)
+        let version = try context.postedVersion(of: subscription, nothingWas: "changed")
         let store = try context.store.subscriptions
         do {
-            try store.setActive(
-                id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)
-        } catch .conflict {
-            throw PageFailure(
-                status: .conflict, title: "Changed meanwhile",
-                message:
-                    "“\(subscription.name)” was changed by someone else after this page loaded. Nothing was changed; reload the list and try again."
-            )
-        } catch .notFound {
-            throw PageFailure.notFound("This webhook was deleted.")
-        } catch .failed(let message) {
-            throw PageFailure(status: .internalError, message: message)
+            try store.setActive(id: subscription.id, active: value == "1", expectedVersion: version, actor: context.actor, now: context.now)
+        } catch {
+            throw PageFailure.refused(
+                error,
+                conflict:
+                    "“\(subscription.name)” was changed by someone else after this page loaded. Nothing was changed; reload the list and try again.",
+                gone: "This webhook was deleted.")
         }
         return .redirect(to: context.links.inventory(notice: value == "1" ? .activated : .deactivated, id: subscription.id))
     }

@@ -1,30 +1,34 @@
+import Foundation
 import HooklineCGI
 import HooklineConsole
 import HooklineStore
-import HooklineTestSupport
 
 /// A console with its own config and database in a temporary directory. Requests go through
 /// `Request(environment:readBody:)` and `Console.respond(to:)`, as the CGI executable does.
-final class ConsoleFixture {
+public final class ConsoleFixture {
     /// Removed with the fixture, database files and all.
-    let temporary = TemporaryDirectory(prefix: "hookline-console")
-    var directory: String { temporary.path }
-    let configPath: String
-    let databasePath: String
+    public let temporary = TemporaryDirectory(prefix: "hookline-console")
+    public var directory: String { temporary.path }
+    public let configPath: String
+    public let databasePath: String
     /// The CSRF cookie and form token a browser would have after its first visit.
-    let csrf = String(repeating: "0123456789abcdef", count: 4)
+    public let csrf = String(repeating: "0123456789abcdef", count: 4)
 
-    static let agentA = Agent(uuid: "aaaaaaaa-1111-4111-8111-111111111111", name: "Alpha Support")
-    static let agentB = Agent(uuid: "bbbbbbbb-2222-4222-8222-222222222222", name: "Beta Sales")
+    public static let agentA = Agent(uuid: "aaaaaaaa-1111-4111-8111-111111111111", name: "Alpha Support")
+    public static let agentB = Agent(uuid: "bbbbbbbb-2222-4222-8222-222222222222", name: "Beta Sales")
 
     /// The repository's Templates folder, found from this file so any clone works.
-    static let templatesDirectory: String = {
+    public static let templatesDirectory: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)  // Tests/HooklineConsoleTests/ConsoleFixture.swift
+        parts.removeLast(3)  // Tests/HooklineTestSupport/ConsoleFixture.swift
         return parts.joined(separator: "/") + "/Templates"
     }()
 
-    init(anonymous: Bool = true, extraConfig: String = "") throws {
+    /// What sends webhooks for POSTs to the sending routes (as `hookline-send` provides); nil as in `hookline-console`.
+    public let sender: (any WebhookSender)?
+
+    public init(anonymous: Bool = true, extraConfig: String = "", sender: (any WebhookSender)? = nil) throws {
+        self.sender = sender
         configPath = temporary.file("hookline.conf")
         databasePath = temporary.file("hookline.db")
         let config = """
@@ -41,25 +45,37 @@ final class ConsoleFixture {
     }
 
     /// A separate connection to the console's database, for setting up and checking state.
-    func database() throws -> Database {
+    public func database() throws -> Database {
         let db = try Database(path: databasePath)
         try Schema.migrate(db)
         return db
     }
 
-    var store: SubscriptionStore { get throws { SubscriptionStore(try database()) } }
+    public var store: SubscriptionStore { get throws { SubscriptionStore(try database()) } }
 
     @discardableResult
-    func create(
+    public func create(
         _ name: String = "CRM sync", url: String = "https://example.com/hook", active: Bool = true,
         events: [String] = ["conversation.ended"], agents: [String] = [], secret: String? = nil
     ) throws -> Int {
         try store.create(
             SubscriptionDraft(name: name, url: url, active: active, signatureScheme: .hookline, eventTypes: events, agentUUIDs: agents),
-            secret: secret, actor: "setup", now: Timestamp.now())
+            secret: secret, actor: "setup", now: Timestamp.now()
+        ).id
     }
 
-    func environment(
+    /// Drops the audit log with the `sqlite3` shell, so the next change fails inside the store
+    /// (as a corrupted or foreign database would) — for testing how internal errors are shown.
+    public func breakAuditLog() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [databasePath, "DROP TABLE audit_log"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw StoreError("sqlite3 could not drop audit_log") }
+    }
+
+    public func environment(
         _ method: String, _ path: String, query: String = "", user: String? = nil, cookie: Bool = true,
         extra: [String: String] = [:]
     ) -> [String: String] {
@@ -73,13 +89,13 @@ final class ConsoleFixture {
         return env
     }
 
-    func get(_ path: String, query: String = "", user: String? = nil, extra: [String: String] = [:]) throws -> Page {
+    public func get(_ path: String, query: String = "", user: String? = nil, extra: [String: String] = [:]) throws -> Page {
         let request = try Request(environment: environment("GET", path, query: query, user: user, extra: extra), readBody: { _ in [] })
-        return Page(Console.respond(to: request))
+        return Page(Console.respond(to: request, sender: sender))
     }
 
     /// A form POST carrying the CSRF cookie and, unless `token` says otherwise, the matching field.
-    func post(
+    public func post(
         _ path: String, _ fields: [(String, String)], token: String? = nil, user: String? = nil, cookie: Bool = true,
         extra: [String: String] = [:]
     ) throws -> Page {
@@ -92,41 +108,41 @@ final class ConsoleFixture {
         env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
         env["CONTENT_LENGTH"] = String(body.count)
         let request = try Request(environment: env, readBody: { Array(body.prefix($0)) })
-        return Page(Console.respond(to: request))
+        return Page(Console.respond(to: request, sender: sender))
     }
 }
 
 /// What the browser gets: status, headers, HTML.
-struct Page {
-    let response: Response
-    let html: String
+public struct Page {
+    public let response: Response
+    public let html: String
 
-    init(_ response: Response) {
+    public init(_ response: Response) {
         self.response = response
         html = String(decoding: response.body, as: UTF8.self)
     }
 
-    var status: Int { response.status.code }
-    func header(_ name: String) -> String? { response.header(name) }
-    var location: String? { header("Location") }
+    public var status: Int { response.status.code }
+    public func header(_ name: String) -> String? { response.header(name) }
+    public var location: String? { header("Location") }
 
     /// The serialized CGI headers, as the web server receives them.
-    var serializedHead: String {
+    public var serializedHead: String {
         let text = String(decoding: response.serialized(includeBody: false), as: UTF8.self)
         return text
     }
 
-    func occurrences(of text: String) -> Int {
+    public func occurrences(of text: String) -> Int {
         html.split(separator: text, omittingEmptySubsequences: false).count - 1
     }
 
     /// The query of a redirect location as decoded pairs.
-    var locationQuery: FormData {
+    public var locationQuery: FormData {
         guard let location, let mark = location.firstIndex(of: "?") else { return FormData() }
         return (try? FormData(urlEncoded: String(location[location.index(after: mark)...]))) ?? FormData()
     }
 
-    var locationPath: String {
+    public var locationPath: String {
         guard let location else { return "" }
         return String(location.prefix { $0 != "?" })
     }
