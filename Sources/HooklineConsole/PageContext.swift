@@ -28,20 +28,19 @@ public class PageShell {
         do {
             config = try Configuration.load(path: path)
         } catch {
-            // The detail names the file: the web server's error log gets it, the browser does not.
-            CGIProcess.write(Array("hookline: configuration: \(error.description)\n".utf8), to: 2)
+            // The detail names the file: it goes to the server's error log, not to the browser.
             if let line = error.line {
                 throw PageFailure(
                     status: .internalError, title: "Hookline's configuration has an error",
                     message:
-                        "Line \(line) of Hookline's configuration file has a setting Hookline does not accept. The web server's error log names the file and the problem; correct that line (changes apply on the next request)."
-                )
+                        "Line \(line) of Hookline's configuration file has a setting Hookline does not accept. Correct that line (changes apply on the next request).",
+                    detail: "configuration: \(error.description)")
             }
             throw PageFailure(
                 status: .internalError, title: "Hookline is not configured",
                 message:
-                    "Hookline could not read its configuration file. Set HOOKLINE_CONFIG in the web server to the path of hookline.conf and let the web server's user read that file; the web server's error log names the path it tried and why it failed."
-            )
+                    "Hookline could not read its configuration file. Set HOOKLINE_CONFIG in the web server to the path of hookline.conf and let the web server's user read that file.",
+                detail: "configuration: \(error.description)")
         }
         templates = TemplateLibrary(directory: Self.pinned(config.templatesDirectory))
         links = Links(mount: request.scriptName)
