@@ -9,6 +9,10 @@
 #   make install   install what `make build` built to $(PREFIX) (as root; DESTDIR for staging)
 #   make screenshots  refresh the README's screenshots from the browser tests
 #   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
+#   make soak      8 clients x 2,000 mixed requests through nginx, 8 x 500 through Apache
+#                  (loopback; figures in .e2e-artifacts/soak-*.json); `make e2e` runs 8 x 100
+#   make fuzz      libFuzzer targets (Tests/Fuzz), each for FUZZ_SECONDS; built in .build-fuzz/
+#   make fuzz-short  the same, FUZZ_SHORT_SECONDS each (part of `make test`)
 
 SWIFT        ?= swift
 PYTHON       ?= python3
@@ -18,6 +22,8 @@ SYSCONFDIR   ?= /etc
 LOCALSTATEDIR ?= /var
 DESTDIR      ?=
 PYTEST_ARGS  ?=
+FUZZ_SECONDS ?= 60
+FUZZ_SHORT_SECONDS ?= 8
 
 # The tests run with their own TMPDIR, so nothing they (or SwiftPM, or Chromium) leave behind
 # lands in the system's /tmp; `unit` also fails if a test left a file of its own there.
@@ -30,7 +36,7 @@ DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
 TEST_PACKAGES = $(DEV_PACKAGES) build-essential apache2 apache2-utils chromium chromium-driver \
                 fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless
 
-.PHONY: all build run deps test-deps test-tmp test lint unit e2e venv install bench screenshots clean
+.PHONY: all build run deps test-deps test-tmp test lint unit fuzz fuzz-short fuzz-build e2e soak venv install bench screenshots clean
 
 all: build
 
@@ -47,7 +53,7 @@ test-deps:
 	Deploy/ensure-packages.sh $(TEST_PACKAGES)
 
 test: export TMPDIR = $(TEST_TMP)
-test: test-deps test-tmp lint unit build e2e
+test: test-deps test-tmp lint unit fuzz-short build e2e
 
 test-tmp:
 	rm -rf $(TEST_TMP) && mkdir -p $(TEST_TMP)
@@ -62,6 +68,17 @@ unit:
 	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v -e '^TemporaryDirectory\.' -e '\.lock$$' || true); \
 	if [ -n "$$left" ]; then echo "swift test left these in TMPDIR: $$left" >&2; exit 1; fi
 
+# libFuzzer targets for every parser of outside input (Tests/Fuzz/README.md). A crash or broken
+# invariant fails the target and leaves the reproducer in .build-fuzz/artifacts/<target>/.
+fuzz-build:
+	PATH="$$(dirname "$$(command -v $(SWIFT))"):$$PATH" Tests/Fuzz/build.sh
+
+fuzz: fuzz-build
+	Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-short: fuzz-build
+	Tests/Fuzz/run.sh $(FUZZ_SHORT_SECONDS)
+
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: Tests/e2e/requirements.txt
@@ -73,6 +90,16 @@ $(VENV)/.installed: Tests/e2e/requirements.txt
 e2e: venv
 	mkdir -p $(TEST_TMP)
 	TMPDIR=$(TEST_TMP) SE_AVOID_STATS=true $(VENV)/bin/pytest Tests/e2e $(PYTEST_ARGS)
+
+# The full soak (the e2e suite runs a short one): SOAK_REQUESTS per client through nginx,
+# SOAK_APACHE_REQUESTS through Apache; fails on any 5xx, lost write or integrity error.
+SOAK_CLIENTS         ?= 8
+SOAK_REQUESTS        ?= 2000
+SOAK_APACHE_REQUESTS ?= 500
+soak: build venv
+	mkdir -p $(TEST_TMP)
+	TMPDIR=$(TEST_TMP) HOOKLINE_SOAK_CLIENTS=$(SOAK_CLIENTS) HOOKLINE_SOAK_REQUESTS=$(SOAK_REQUESTS) \
+		HOOKLINE_SOAK_APACHE_REQUESTS=$(SOAK_APACHE_REQUESTS) $(VENV)/bin/pytest Tests/e2e/test_soak.py -s -q $(PYTEST_ARGS)
 
 # Installs what `make build` produced and never builds: root's PATH (sudo's secure_path) has no
 # Swift toolchain. `make build && sudo make install`; without a build it says so and stops.
@@ -89,4 +116,4 @@ bench: build
 	Tests/bench/run.sh
 
 clean:
-	rm -rf .build .run .e2e-artifacts
+	rm -rf .build .build-fuzz .run .e2e-artifacts

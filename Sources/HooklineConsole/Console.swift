@@ -11,6 +11,7 @@ public enum Console {
         Route("", [.get], .page(InventoryPage.show)),
         Route("new", [.get, .post], .page(SubscriptionFormPage.create)),
         Route("audit", [.get], .page(AuditPage.show)),
+        Route("deliveries", [.get], .page(LogPage.show)),
         Route(":id", [.get], .subscription(SubscriptionPage.show)),
         Route(":id/edit", [.get, .post], .subscription(SubscriptionFormPage.edit)),
         Route(":id/delete", [.get, .post], .subscription(DeletePage.handle)),

@@ -20,6 +20,10 @@ public struct Links: Sendable {
     }
     public var new: String { path("/new") }
     public var audit: String { path("/audit") }
+    /// Every attempt across webhooks, with filters in the query.
+    public func log(_ query: FormData = FormData()) -> String { path("/deliveries", query) }
+    /// The event catalogue: what a receiver gets.
+    public var events: String { path("/events") }
 
     /// What was saved; `reveal` unlocks the one-time secret.
     public func subscription(_ id: Int, notice: Notice? = nil, reveal: String? = nil) -> String {

@@ -107,6 +107,7 @@ public class PageShell {
         layout["nav_inventory"] = .text(links.inventory())
         layout["nav_new"] = .text(links.new)
         layout["nav_audit"] = .text(links.audit)
+        layout["nav_log"] = .text(links.log())
         layout["version"] = .text(Hookline.version)
         return .html(try templates.render("layout", layout), status: status)
     }

@@ -24,6 +24,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
         if text.hasPrefix("["), text.hasSuffix("]") {
             text = String(text.dropFirst().dropLast())
         }
+        // inet_pton reads a C string: it would stop at a NUL and accept what comes before it.
+        guard !text.utf8.contains(0) else { return nil }
         if text.contains(":") {
             var address = in6_addr()
             guard inet_pton(AF_INET6, text, &address) == 1 else { return nil }

@@ -78,17 +78,37 @@ public final class Dispatcher {
     public func attempt(_ delivery: Delivery, subscription: Subscription, retry: Bool, now: Int) throws -> Result {
         let request = sign(delivery, subscription: subscription)
         let outcome = client.send(request)
-        return try record(outcome, of: request, delivery: delivery, subscription: subscription, retry: retry, now: now)
+        let attemptID = try record(outcome, of: request, delivery: delivery, subscription: subscription, retry: retry, claim: nil, now: now)
+        // Without a claim the record is unconditional, so there is always an attempt id.
+        return Result(attemptID: attemptID ?? 0, deliveryID: delivery.id, request: request, outcome: outcome)
     }
 
-    /// Attempts every due delivery once, all at the same time (one hanging receiver holds up no
-    /// other), and records each as ``attempt(_:subscription:retry:now:)`` does. Deliveries of
-    /// inactive or disabled subscriptions are cancelled instead. Returns how many attempts were made.
-    public func runDue(now: Int, limit: Int = 100) throws -> Int {
+    /// The shortest lease that outlasts one attempt: connect timeout + total timeout, rounded up,
+    /// plus one second. `hookline deliver --lease` refuses anything shorter.
+    public static func minimumLease(for config: Configuration) -> Int {
+        Int((config.connectTimeout + config.timeout).rounded(.up)) + 1
+    }
+
+    /// The worker's lease on what it claims: the longest attempt plus 30 s for signing and
+    /// recording a batch (every attempt of a batch runs at the same time, so a batch lasts about
+    /// as long as its slowest attempt).
+    public static func defaultLease(for config: Configuration) -> Int {
+        minimumLease(for: config) + 30
+    }
+
+    /// Claims up to `limit` due deliveries for `lease` seconds (default ``defaultLease(for:)``),
+    /// attempts them all at the same time (one hanging receiver holds up no other), and records
+    /// each as ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still
+    /// holds it, which also releases it. Deliveries of inactive or disabled subscriptions are
+    /// cancelled instead. Any number of workers may call this at once: each delivery goes to one
+    /// of them; a worker that dies leaves its claims to expire and be taken by another.
+    /// Returns how many attempts were made.
+    public func runDue(now: Int, limit: Int = 100, lease: Int? = nil) throws -> Int {
         let log = store.deliveries
         let subscriptions = store.subscriptions
+        let claim = try log.claimDue(now: now, lease: lease ?? Self.defaultLease(for: config), limit: limit)
         var batch: [(delivery: Delivery, subscription: Subscription, request: OutgoingRequest, now: Int)] = []
-        for delivery in try log.due(now: now, limit: limit) {
+        for delivery in claim.deliveries {
             guard let subscription = try subscriptions.find(id: delivery.subscriptionID) else { continue }
             guard subscription.active, subscription.disabledReason == nil else {
                 try log.cancel(deliveryID: delivery.id)
@@ -96,12 +116,14 @@ public final class Dispatcher {
             }
             batch.append((delivery, subscription, sign(delivery, subscription: subscription), clock()))
         }
-        let outcomes = client.sendAll(batch.map(\.request))
+        let outcomes = client.sendAll(batch.map(\.request), maximumConcurrent: max(batch.count, 1))
         for (item, outcome) in zip(batch, outcomes) {
             // Re-read: an earlier record in this batch may have changed its failing streak, and a
             // subscription deleted meanwhile took its deliveries with it (nothing to record).
             guard let subscription = try subscriptions.find(id: item.subscription.id) else { continue }
-            _ = try record(outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, now: item.now)
+            _ = try record(
+                outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, claim: claim.token,
+                now: item.now)
         }
         return batch.count
     }
@@ -118,11 +140,13 @@ public final class Dispatcher {
     }
 
     /// Stores one attempt's request and outcome; with `retry`, schedules the next attempt or
-    /// disables the subscription (410 Gone, five days of failures).
+    /// disables the subscription (410 Gone, five days of failures). With a `claim` (the worker),
+    /// only while that claim still holds the delivery: nil, and nothing recorded or disabled, when
+    /// another worker has taken it over. Returns the attempt id.
     private func record(
         _ outcome: DeliveryOutcome, of request: OutgoingRequest, delivery: Delivery, subscription: Subscription, retry: Bool,
-        now: Int
-    ) throws -> Result {
+        claim: String?, now: Int
+    ) throws -> Int? {
         let sentHeaders =
             [("Content-Type", "application/json"), ("User-Agent", Hookline.userAgent)] + request.headers.map { ($0.name, $0.value) }
         let record = AttemptRecord(
@@ -146,12 +170,22 @@ public final class Dispatcher {
                 nextAttempt = now + delay
             }
         }
-        let attemptID = try log.record(
-            record, deliveryID: delivery.id, subscriptionID: subscription.id, nextAttemptAt: nextAttempt,
-            giveUp: nextAttempt == nil, updatesFailingClock: retry, now: now)
+        let attemptID: Int
+        if let claim {
+            guard
+                let recorded = try log.record(
+                    record, claim: claim, deliveryID: delivery.id, subscriptionID: subscription.id, nextAttemptAt: nextAttempt,
+                    giveUp: nextAttempt == nil, now: now)
+            else { return nil }
+            attemptID = recorded
+        } else {
+            attemptID = try log.record(
+                record, deliveryID: delivery.id, subscriptionID: subscription.id, nextAttemptAt: nextAttempt,
+                giveUp: nextAttempt == nil, updatesFailingClock: retry, now: now)
+        }
         if let disableReason {
             try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now)
         }
-        return Result(attemptID: attemptID, deliveryID: delivery.id, request: request, outcome: outcome)
+        return attemptID
     }
 }

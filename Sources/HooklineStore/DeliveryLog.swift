@@ -13,6 +13,16 @@ public struct Delivery: Sendable {
     public let createdAt: Int
 }
 
+/// Due deliveries one worker has claimed until `until` (see ``DeliveryBackend/claimDue(now:lease:limit:)``).
+public struct DeliveryClaim: Sendable {
+    /// Names this claim; a worker records its attempts with it, and only while it still holds them.
+    public let token: String
+    /// Unix seconds when the lease ends and another worker may claim these deliveries again.
+    public let until: Int
+    /// The claimed deliveries, oldest due first.
+    public let deliveries: [Delivery]
+}
+
 /// One recorded attempt, as the delivery log shows it.
 public struct DeliveryAttempt: Sendable {
     public let id: Int
@@ -154,36 +164,84 @@ public struct DeliveryLog: DeliveryBackend {
         now: Int
     ) throws -> Int {
         try db.transaction {
-            let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int("attempts") ?? 0) + 1
-            let headers = JSONValue.array(record.requestHeaders.map { .array([.string($0.name), .string($0.value)]) }).serialized()
-            try db.run(
-                """
-                INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body,
-                    status_code, latency_ms, outcome, message, response_excerpt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                [
-                    .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers),
-                    .text(record.requestBody),
-                    .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
-                    .text(record.responseExcerpt),
-                ])
-            let attemptID = db.lastInsertID
-            let succeeded = record.outcome.succeeded
-            let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
-            try db.run(
-                "UPDATE deliveries SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",
-                [.of(number), .of(state), succeeded ? .null : .of(nextAttemptAt), .of(deliveryID)])
-            try db.run(
-                "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
-                [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
-            if updatesFailingClock {
-                try db.run(
-                    "UPDATE subscriptions SET failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
-                    [.of(succeeded), .of(now), .of(subscriptionID)])
-            }
-            return attemptID
+            try write(
+                record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
+                updatesFailingClock: updatesFailingClock, now: now)
         }
+    }
+
+    /// Records a worker's attempt and releases its claim, only while `claim` still holds the
+    /// delivery (same transaction); nil when the claim was lost to another worker.
+    @discardableResult
+    public func record(
+        _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
+    ) throws -> Int? {
+        try db.transaction {
+            let released = try db.run(
+                "UPDATE deliveries SET claim = NULL, claimed_until = NULL WHERE id = ? AND claim = ?", [.of(deliveryID), .text(claim)])
+            guard released == 1 else { return nil }
+            return try write(
+                record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
+                updatesFailingClock: true, now: now)
+        }
+    }
+
+    /// The body of both `record`s; runs inside the caller's transaction.
+    private func write(
+        _ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, updatesFailingClock: Bool,
+        now: Int
+    ) throws -> Int {
+        let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int("attempts") ?? 0) + 1
+        let headers = JSONValue.array(record.requestHeaders.map { .array([.string($0.name), .string($0.value)]) }).serialized()
+        try db.run(
+            """
+            INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body,
+                status_code, latency_ms, outcome, message, response_excerpt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers),
+                .text(record.requestBody),
+                .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
+                .text(record.responseExcerpt),
+            ])
+        let attemptID = db.lastInsertID
+        let succeeded = record.outcome.succeeded
+        let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
+        try db.run(
+            "UPDATE deliveries SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",
+            [.of(number), .of(state), succeeded ? .null : .of(nextAttemptAt), .of(deliveryID)])
+        try db.run(
+            "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
+            [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
+        if updatesFailingClock {
+            try db.run(
+                "UPDATE subscriptions SET failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
+                [.of(succeeded), .of(now), .of(subscriptionID)])
+        }
+        return attemptID
+    }
+
+    static let deliveryColumns = "id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at"
+
+    /// Claims due, unleased deliveries with one `UPDATE … RETURNING` under the write lock.
+    public func claimDue(now: Int, lease: Int, limit: Int = 100) throws -> DeliveryClaim {
+        let token = Identifier.token()
+        let until = now + max(lease, 1)
+        let rows = try db.transaction {
+            try db.query(
+                """
+                UPDATE deliveries SET claimed_until = ?, claim = ?
+                WHERE id IN (
+                    SELECT id FROM deliveries
+                    WHERE state = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+                    ORDER BY next_attempt_at, id LIMIT ?)
+                RETURNING \(Self.deliveryColumns)
+                """, [.of(until), .text(token), .of(DeliveryState.pending), .of(now), .of(now), .of(max(limit, 0))])
+        }
+        let deliveries = try rows.map { row throws(StoreError) in try Self.delivery(from: row) }
+            .sorted { ($0.nextAttemptAt ?? 0, $0.id) < ($1.nextAttemptAt ?? 0, $1.id) }
+        return DeliveryClaim(token: token, until: until, deliveries: deliveries)
     }
 
     /// Deliveries whose next attempt is due, oldest first.
@@ -199,7 +257,8 @@ public struct DeliveryLog: DeliveryBackend {
     /// Cancels a delivery that came due while its subscription was inactive or disabled.
     public func cancel(deliveryID: Int) throws {
         try db.run(
-            "UPDATE deliveries SET state = ?, next_attempt_at = NULL WHERE id = ?", [.of(DeliveryState.cancelled), .of(deliveryID)])
+            "UPDATE deliveries SET state = ?, next_attempt_at = NULL, claim = NULL, claimed_until = NULL WHERE id = ?",
+            [.of(DeliveryState.cancelled), .of(deliveryID)])
     }
 
     /// Stores an emitted event and fans it out, in one transaction, to every active subscription

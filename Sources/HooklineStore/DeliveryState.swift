@@ -10,4 +10,6 @@ public enum DeliveryState: String, Sendable, CaseIterable {
     case failed
     /// Its subscription was inactive or disabled when the attempt came due.
     case cancelled
+    /// Waiting for its subscription to be active again; never sent while held, never dropped.
+    case held
 }

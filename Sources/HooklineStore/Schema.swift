@@ -121,6 +121,19 @@ public enum Schema {
         CREATE INDEX attempts_by_subscription ON delivery_attempts (subscription_id, id);
         CREATE INDEX attempts_by_delivery ON delivery_attempts (delivery_id, id);
         """,
+        // 3: worker leases (DESIGN §10). A pending delivery whose `claimed_until` lies in the
+        // future belongs to the worker holding `claim`; an expired or NULL lease is free.
+        """
+        ALTER TABLE deliveries ADD COLUMN claimed_until INTEGER;
+        ALTER TABLE deliveries ADD COLUMN claim TEXT;
+        """,
+        // 4: the operations views read the log by time and by result without scanning it.
+        """
+        CREATE INDEX attempts_by_subscription_time ON delivery_attempts (subscription_id, at);
+        CREATE INDEX attempts_by_subscription_success ON delivery_attempts (subscription_id, \(DeliveryLog.succeededExpression), at);
+        CREATE INDEX attempts_by_result ON delivery_attempts (\(DeliveryLog.succeededExpression), id);
+        CREATE INDEX attempts_by_time ON delivery_attempts (at, id);
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -113,12 +113,39 @@ public protocol DeliveryBackend {
         _ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, updatesFailingClock: Bool,
         now: Int
     ) throws -> Int
-    /// Pending deliveries whose next attempt is due, oldest first.
+    /// Pending deliveries whose next attempt is due, oldest first (claimed or not: for reading,
+    /// never for sending — workers use ``claimDue(now:lease:limit:)``).
     func due(now: Int, limit: Int) throws -> [Delivery]
-    /// Marks a delivery ``DeliveryState/cancelled`` (its subscription was inactive or disabled).
+    /// Claims up to `limit` due deliveries for one worker until `now + lease` (DESIGN §10).
+    ///
+    /// In one transaction, takes pending deliveries whose next attempt is due and that no live
+    /// lease holds (never claimed, or the lease ended at or before `now`), oldest first, and marks
+    /// them with a fresh claim token and the lease's end. Two concurrent calls never return the
+    /// same delivery while its lease runs; a worker killed mid-batch leaves claims that expire and
+    /// are claimed again (at least once, never lost). `lease` must exceed the longest attempt
+    /// (connect timeout + total timeout + a margin for recording), or a slow attempt's delivery may
+    /// be claimed and sent a second time. SQLite does this with `UPDATE … RETURNING` under its
+    /// write lock; PostgreSQL with `SELECT … FOR UPDATE SKIP LOCKED` feeding the `UPDATE`.
+    func claimDue(now: Int, lease: Int, limit: Int) throws -> DeliveryClaim
+    /// Records a worker's attempt like ``record(_:deliveryID:subscriptionID:nextAttemptAt:giveUp:updatesFailingClock:now:)``
+    /// (with the failing clock), in one transaction, but only while `claim` still holds the
+    /// delivery; the record releases it. Returns nil and records nothing when the claim was lost
+    /// (the lease ran out and another worker claimed the delivery): that worker's attempt counts.
+    func record(
+        _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
+    ) throws -> Int?
+    /// Marks a delivery ``DeliveryState/cancelled`` (its subscription was inactive or disabled) and releases any claim on it.
     func cancel(deliveryID: Int) throws
     /// Stores an event and fans it out in one transaction; returns the deliveries created (0 for a repeated event id).
     func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int
+    /// Attempts across all subscriptions, newest first, filtered and paged by keyset; the cost
+    /// follows the page, not the log.
+    func log(_ query: DeliveryLogQuery) throws -> DeliveryLogPage
+    /// Recent health of each subscription in `subscriptionIDs`: attempts and successes since
+    /// `since`, and the last success ever. Cost follows the subscriptions asked about.
+    func health(subscriptionIDs: [Int], since: Int) throws -> [Int: DeliveryHealth]
+    /// One subscription's attempts and failures per hour since `since` (hours without attempts left out).
+    func hourly(subscriptionID: Int, since: Int) throws -> [HourlyAttempts]
     /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``) and fails its pending deliveries.
     func disable(subscriptionID: Int, reason: String, now: Int) throws
 }

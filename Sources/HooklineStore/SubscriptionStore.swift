@@ -136,10 +136,14 @@ public struct SubscriptionStore: SubscriptionBackend {
             if let creationToken, let existing = try createdBy(token: creationToken) {
                 return Creation(id: existing, isNew: false, revealToken: nil)
             }
+            // Ids are never reused: a deleted webhook's id stays in the audit log, and the next id
+            // is past both, so old links, stale forms and audit entries never name another webhook.
             try db.run(
                 """
-                INSERT INTO subscriptions (name, url, active, signature_scheme, secret, creation_token, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO subscriptions (id, name, url, active, signature_scheme, secret, creation_token, created_at, updated_at)
+                VALUES (
+                    max(coalesce((SELECT max(id) FROM subscriptions), 0), coalesce((SELECT max(subscription_id) FROM audit_log), 0)) + 1,
+                    ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(secret),

@@ -29,7 +29,9 @@ extension CommandLine {
           events import FILE           import event types from JSON [{"name","description","sample_data"}]
           emit TYPE [--agent UUID] [--data JSON|@FILE] [--id EVENT_ID]
                                        emit an event to every matching active webhook
-          deliver [--once]             deliver due events (worker); --once drains and exits
+          deliver [--once] [--lease SECONDS] [--batch N]
+                                       deliver due events (worker; any number may run at once,
+                                       each claims a batch for the lease); --once drains and exits
           verify --secret S|--secret-file F --headers FILE --body FILE|- [--tolerance SECONDS]
                                        check a received request's signature
 

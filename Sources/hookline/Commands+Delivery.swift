@@ -66,16 +66,58 @@ extension Commands {
         say("emitted \(event.name) \(id) to \(count) webhook\(count == 1 ? "" : "s")")
     }
 
-    /// `hookline deliver [--once]`: the worker. `--once` attempts everything due now and exits.
+    static let deliverUsage = "usage: hookline deliver [--once] [--lease SECONDS] [--batch N]"
+
+    /// `hookline deliver [--once] [--lease SECONDS] [--batch N]`: the worker. Any number may run
+    /// at once (DESIGN §10): each batch is claimed for `--lease` seconds (default: connect timeout
+    /// + timeout + 31 s; never shorter than one attempt) so no other worker sends it. `--once`
+    /// attempts everything due now and exits. Without it a failing round (say, the database is
+    /// busy for longer than its timeout) is reported and retried; its claims expire on their own.
     static func deliver(_ config: Configuration, _ args: [String]) throws {
-        let once = args.contains("--once")
-        if let unknown = args.first(where: { $0 != "--once" }) {
-            throw CommandFailure(message: "unexpected argument “\(unknown)”; usage: hookline deliver [--once]", status: 2)
+        var once = false
+        var lease = Dispatcher.defaultLease(for: config)
+        var batch = 100
+        var index = 0
+        while index < args.count {
+            let arg = args[index]
+            func number(_ range: ClosedRange<Int>) throws -> Int {
+                guard index + 1 < args.count else { throw CommandFailure(message: "\(arg) needs a value; \(deliverUsage)", status: 2) }
+                index += 1
+                guard let value = Int(args[index]), range.contains(value) else {
+                    throw CommandFailure(
+                        message: "\(arg) must be a whole number from \(range.lowerBound) to \(range.upperBound), not “\(args[index])”",
+                        status: 2)
+                }
+                return value
+            }
+            switch arg {
+            case "--once": once = true
+            case "--lease":
+                let minimum = Dispatcher.minimumLease(for: config)
+                lease = try number(1...86_400)
+                guard lease >= minimum else {
+                    throw CommandFailure(
+                        message:
+                            "--lease \(lease) is shorter than one attempt may take (connect_timeout + timeout): use at least \(minimum)",
+                        status: 2)
+                }
+            case "--batch": batch = try number(1...1000)
+            default: throw CommandFailure(message: "unexpected argument “\(arg)”; \(deliverUsage)", status: 2)
+            }
+            index += 1
         }
         let dispatcher = Dispatcher(store: try open(config), config: config)
         var total = 0
         while true {
-            let count = try dispatcher.runDue(now: Timestamp.now())
+            let count: Int
+            do {
+                count = try dispatcher.runDue(now: Timestamp.now(), limit: batch, lease: lease)
+            } catch {
+                if once { throw error }
+                CommandLine.write("hookline deliver: \(error); trying again in 1 s\n", to: 2)
+                sleep(1)
+                continue
+            }
             total += count
             if count == 0 {
                 if once { break }

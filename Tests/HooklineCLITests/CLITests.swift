@@ -121,7 +121,8 @@ struct CLITests {
 
         let badFlag = try cli.run("deliver", "--forever")
         #expect(badFlag.status == 2)
-        #expect(badFlag.errors == "hookline: unexpected argument “--forever”; usage: hookline deliver [--once]\n")
+        #expect(
+            badFlag.errors == "hookline: unexpected argument “--forever”; usage: hookline deliver [--once] [--lease SECONDS] [--batch N]\n")
 
         let unwritable = CLIRunner(extraConfig: "")
         unwritable.directory.write("hookline.conf", "database = /nonexistent-dir/hookline.db\n")

@@ -71,4 +71,12 @@ struct IPRangeTests {
         #expect(IPAddress(bytes: [1, 2, 3]) == nil)
         #expect(IPAddress(bytes: [192, 0, 2, 1])?.description == "192.0.2.1")
     }
+
+    /// Found by the fuzzer (Tests/Fuzz, target `target`): inet_pton stopped at the NUL, so the text
+    /// before it was accepted as the whole address.
+    @Test(arguments: ["127.0.0.1\0", "10.0.0.1\0evil", "::ffff:0\0\01.2.3.4", "[::1\0]", "::1\0/128"])
+    func rejectsTextWithNUL(_ text: String) {
+        #expect(IPAddress(text) == nil)
+        #expect(IPRange(cidr: text) == nil)
+    }
 }

@@ -137,6 +137,22 @@ import Testing
         #expect(try fixture.deliveries.attempt(id: attemptID, subscriptionID: id + 100) == nil)
     }
 
+    @Test func responseBytesWithNULAreKeptWhole() throws {
+        let fixture = try F()
+        let id = try fixture.create()
+        let deliveryID = try fixture.deliveries.createDelivery(
+            subscriptionID: id, eventID: "evt-nul", eventType: "conversation.ended", body: "{}", isTest: true, due: nil, now: fixture.now)
+        var record = attempt(outcome: .httpStatus, status: 500)
+        record.responseExcerpt = "before\u{0}after the NUL"
+        record.message = "bad\u{0}gateway"
+        let attemptID = try fixture.deliveries.record(
+            record, deliveryID: deliveryID, subscriptionID: id, nextAttemptAt: nil, giveUp: true, updatesFailingClock: false,
+            now: fixture.now)
+        let stored = try #require(try fixture.deliveries.attempt(id: attemptID, subscriptionID: id))
+        #expect(stored.responseExcerpt == "before\u{0}after the NUL", "not cut at the NUL")
+        #expect(stored.message == "bad\u{0}gateway")
+    }
+
     @Test func attemptPagesAreBounded() throws {
         let fixture = try F()
         let id = try fixture.create()

@@ -92,3 +92,24 @@ import Testing
         #expect(array.serialized() == "[]")
     }
 }
+
+@Suite struct TimestampParsingTests {
+    @Test(arguments: [
+        ("2026-04-19T14:30", 1_776_609_000), ("2026-04-19T14:30:00Z", 1_776_609_000), ("2026-04-19 14:30:59", 1_776_609_059),
+        ("2026-04-19T16:30:00+02:00", 1_776_609_000), ("2026-04-19T14:30:00.123456Z", 1_776_609_000),
+        ("2026-04-19T09:30:00-05:00", 1_776_609_000),
+    ])
+    func parsesRFC3339AndDatetimeLocal(_ text: String, _ seconds: Int) {
+        #expect(Timestamp.parse(text) == seconds)
+    }
+
+    @Test(arguments: ["", "2026-04-19", "2026-02-31T10:00", "2026-13-01T00:00", "2026-04-19T24:00", "2026-04-19T14:30+2", "yesterday",
+        "2026-04-19T14:30:00ZZ", "２０２６-04-19T14:30"])
+    func refusesWhatIsNotADateTime(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func roundTripsThroughTheFormValue() {
+        #expect(Timestamp.parse(Timestamp.minute(1_776_609_000)) == 1_776_609_000)
+    }
+}

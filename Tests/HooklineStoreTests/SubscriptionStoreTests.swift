@@ -249,3 +249,18 @@ func attempt(outcome: AttemptOutcome, status: Int?, headers: [(name: String, val
         #expect(entry.changes.entries.contains { $0.field == "disabled" && $0.old == "failing for 5 days" })
     }
 }
+
+@Suite struct SubscriptionIDTests {
+    /// An id names one webhook forever: after the newest webhook is deleted, the next one does
+    /// not take its id (old links, stale forms and the audit log keep pointing at the deleted one).
+    @Test func idsOfDeletedWebhooksAreNotReused() throws {
+        let fixture = try StoreFixture()
+        let first = try fixture.create("First")
+        let second = try fixture.create("Second")
+        try fixture.store.delete(id: second, expectedVersion: 1, actor: "alice", now: fixture.now)
+        let third = try fixture.create("Third")
+        #expect(third > second)
+        #expect(third != first)
+        #expect(try fixture.store.find(id: second) == nil)
+    }
+}

@@ -81,3 +81,10 @@ import Testing
         #expect(output == "x|x|on|x")
     }
 }
+
+@Suite struct NULEscapingTests {
+    @Test func nulIsShownAsTheReplacementCharacter() throws {
+        let output = try render(["page": "<pre>{{ body }}</pre>"], "page", ["body": "a\u{0}b<"])
+        #expect(output == "<pre>a&#xFFFD;b&lt;</pre>")
+    }
+}

@@ -879,3 +879,8 @@ def test_make_run_serves_and_stops_cleanly_twice(stage, session_root):
     conf = (run_dir / "hookline.conf").read_text()
     assert "allow_http = yes" in conf and "anonymous = dev" in conf
     assert "allowed_private_targets = 127.0.0.0/8, ::1/128" in conf
+    assert f"public_origin = http://127.0.0.1:{port}, http://localhost:{port}" in conf, "DNS rebinding: loopback only"
+    # The run directory holds the signing secrets: private to the user who runs it.
+    assert oct(run_dir.stat().st_mode & 0o777) == "0o700"
+    for name in ("hookline.db", "hookline.conf"):
+        assert oct((run_dir / name).stat().st_mode & 0o777) == "0o600", name
