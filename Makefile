@@ -6,7 +6,7 @@
 #   make unit      swift build + swift test only
 #   make lint      swift format lint (the toolchain's), configured by .swift-format
 #   make e2e       e2e tests only (needs `make build`); PYTEST_ARGS="-k nginx -x" to narrow
-#   make install   install to $(PREFIX) (as root; DESTDIR for staging)
+#   make install   install what `make build` built to $(PREFIX) (as root; DESTDIR for staging)
 #   make screenshots  refresh the README's screenshots from the browser tests
 #   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
 #   make soak      8 clients x 2,000 mixed requests through nginx, 8 x 500 through Apache
@@ -101,7 +101,9 @@ soak: build venv
 	TMPDIR=$(TEST_TMP) HOOKLINE_SOAK_CLIENTS=$(SOAK_CLIENTS) HOOKLINE_SOAK_REQUESTS=$(SOAK_REQUESTS) \
 		HOOKLINE_SOAK_APACHE_REQUESTS=$(SOAK_APACHE_REQUESTS) $(VENV)/bin/pytest Tests/e2e/test_soak.py -s -q $(PYTEST_ARGS)
 
-install: build
+# Installs what `make build` produced and never builds: root's PATH (sudo's secure_path) has no
+# Swift toolchain. `make build && sudo make install`; without a build it says so and stops.
+install:
 	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) LOCALSTATEDIR=$(LOCALSTATEDIR) DESTDIR=$(DESTDIR) \
 		Deploy/install.sh
 

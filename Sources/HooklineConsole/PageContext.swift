@@ -4,6 +4,10 @@ import HooklineSigning
 import HooklineStore
 import HooklineTemplates
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// What every response of one request shares, signed in or not: the request, the config, the
 /// templates, the CSRF token, the link builders and the page chrome (layout, error pages).
 public class PageShell {
@@ -24,13 +28,21 @@ public class PageShell {
         do {
             config = try Configuration.load(path: path)
         } catch {
+            // The detail names the file: it goes to the server's error log, not to the browser.
+            if let line = error.line {
+                throw PageFailure(
+                    status: .internalError, title: "Hookline's configuration has an error",
+                    message:
+                        "Line \(line) of Hookline's configuration file has a setting Hookline does not accept. Correct that line (changes apply on the next request).",
+                    detail: "configuration: \(error.description)")
+            }
             throw PageFailure(
                 status: .internalError, title: "Hookline is not configured",
                 message:
-                    "The configuration could not be loaded: \(error.description). Set HOOKLINE_CONFIG in the web server to the path of hookline.conf."
-            )
+                    "Hookline could not read its configuration file. Set HOOKLINE_CONFIG in the web server to the path of hookline.conf and let the web server's user read that file.",
+                detail: "configuration: \(error.description)")
         }
-        templates = TemplateLibrary(directory: config.templatesDirectory)
+        templates = TemplateLibrary(directory: Self.pinned(config.templatesDirectory))
         links = Links(mount: request.scriptName)
         if let user = request.remoteUser {
             signedInUser = user
@@ -47,6 +59,14 @@ public class PageShell {
             csrfToken = CSRF.newToken()
             csrfIsNew = true
         }
+    }
+
+    /// `directory` with symlinks resolved, once per request: an upgrade switches the installed
+    /// templates by renaming a symlink, and every template of one page must come from one release.
+    static func pinned(_ directory: String) -> String {
+        guard let resolved = realpath(directory, nil) else { return directory }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// Copies `shell` (a signed-in ``PageContext`` starts from the shell that checked sign-in).

@@ -212,6 +212,9 @@ class WebServer:
     auth: str = "basic"
     user: ServiceUser = field(default_factory=ServiceUser.detect)
     port: int = 0
+    #: fcgiwrap's options besides the socket and ``-p`` (nginx only); test_deploy runs the
+    #: deployment guide's setting and Debian's default (one worker) through this.
+    fcgiwrap_options: tuple[str, ...] = ("-f", "-c", "4")
     startup_seconds: float = 0.0
     _procs: list[subprocess.Popen] = field(default_factory=list)
 
@@ -310,7 +313,7 @@ class WebServer:
                       USER=self.user.name, GROUP=self.user.group)
         # -p: only these two programs may run; -f: CGI stderr → nginx error log.
         self._spawn(self.user.command([
-            "/usr/sbin/fcgiwrap", "-f", "-c", "4", "-s", f"unix:{socket_path}",
+            "/usr/sbin/fcgiwrap", *self.fcgiwrap_options, "-s", f"unix:{socket_path}",
             "-p", str(self.stage.binary("hookline-console")),
             "-p", str(self.stage.binary("hookline-send")),
         ]), "fcgiwrap.log")

@@ -9,9 +9,13 @@ server configuration, not the binaries.
 
 from __future__ import annotations
 
+import collections
 import os
+import re
+import shutil
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -19,7 +23,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from servers import CLEAN_ENV, DEPLOY, KINDS, MOUNT, REPO, USERS, Stage, WebServer, free_port, make_public_dir
+from receivers import Response
+from servers import (BINARIES, CLEAN_ENV, DEPLOY, KINDS, MOUNT, REPO, USERS, Hookline, Stage, WebServer, free_port,
+                     make_public_dir)
+from support import create, send_test
 
 ENV_DUMP = """#!/bin/sh
 # Test stand-in for {name}: prints its CGI environment and request body.
@@ -235,15 +242,92 @@ def test_static_files_cannot_escape_public_dir(server):
 
 
 # --------------------------------------------------------------------------
+# Config errors: what is wrong, on the page; where, in the server's error log only
+
+
+def _wait_for_log(server, text: str, timeout: float = 5) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        logs = server.logs()
+        if text in logs or time.monotonic() > deadline:
+            return logs
+        time.sleep(0.05)
+
+
+def test_a_bad_config_setting_is_named_by_line_without_the_path(server):
+    server.configure(timeout="soon")
+    line = next(i for i, l in enumerate(server.config_path.read_text().splitlines(), 1) if l.startswith("timeout"))
+    r = server.client().get("/")
+    assert r.status_code == 500
+    assert f"Line {line} of Hookline" in r.text and "setting Hookline does not accept" in r.text, r.text
+    assert str(server.config_path.parent) not in r.text and "HOOKLINE_CONFIG" not in r.text
+    reference = re.search(r"under reference (\w+)", r.text).group(1)
+    logs = _wait_for_log(server, f"[{reference}]")
+    assert f"[{reference}] 500 GET /webhooks/: configuration: {server.config_path}:{line}: `timeout` must be" in logs, logs
+
+
+def test_a_missing_config_file_says_so_without_the_path(server):
+    away = server.config_path.with_suffix(".away")
+    server.config_path.rename(away)
+    try:
+        r = server.client().get("/")
+    finally:
+        away.rename(server.config_path)
+    assert r.status_code == 500
+    assert "could not read its configuration file" in r.text and "HOOKLINE_CONFIG" in r.text
+    assert str(server.config_path.parent) not in r.text
+    reference = re.search(r"under reference (\w+)", r.text).group(1)
+    logs = _wait_for_log(server, f"[{reference}]")
+    assert f"[{reference}] 500 GET /webhooks/: configuration: {server.config_path}: cannot read" in logs, logs
+    assert server.client().page("/")
+
+
+# --------------------------------------------------------------------------
+# The guide's backup and restore commands, against a database the console is using
+
+
+def test_backup_while_serving_and_restore(server):
+    def sqlite(*args: str) -> None:  # as the guide runs it: as www-data, with a busy timeout
+        subprocess.run(server.server.user.command(["sqlite3", "-cmd", ".timeout 10000", *args]), check=True,
+                       capture_output=True, env=CLEAN_ENV, cwd=server.data_dir, timeout=30)
+
+    guide = [line for line in GUIDE.read_text().splitlines() if "sqlite3" in line and "hookline.db " in line]
+    for command in (".backup /var/backups/hookline/", "VACUUM INTO '/var/backups/hookline/",
+                    ".restore /var/backups/hookline/"):
+        lines = [line for line in guide if command in line]
+        assert lines and all('-cmd ".timeout 10000"' in line for line in lines), (command, lines)
+    client = server.client()
+    kept = create(client, name="Kept in the backup", generate_secret=None)
+    backup, compact = server.data_dir / "backup.db", server.data_dir / "compact.db"
+    with _Load(server, releases=False) as load:  # the console keeps reading while the copies are made
+        sqlite(str(server.db_path), f".backup {backup}")
+        sqlite(str(server.db_path), f"VACUUM INTO '{compact}'")
+    assert load.statuses.keys() == {200}, load.failures
+    for copy in (backup, compact):
+        out = subprocess.run(server.server.user.command(["sqlite3", str(copy), "PRAGMA integrity_check"]),
+                             capture_output=True, text=True, env=CLEAN_ENV, cwd=server.data_dir).stdout
+        assert out.strip() == "ok"
+    after = create(client, name="Made after the backup", generate_secret=None)
+    sqlite(str(server.db_path), f".restore {compact}")
+    server.cli("init")
+    names = {row["name"] for row in server.sql("SELECT name FROM subscriptions")}
+    assert names == {"Kept in the backup"}, names
+    assert client.page(f"/{kept.id}/edit")
+    assert client.get(f"/{after.id}/edit").status_code == 404
+
+
+# --------------------------------------------------------------------------
 # make install
 
 
-def _install(stage: Stage, root: Path, **env) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(DEPLOY / "install.sh")],
+def _install(stage: Stage, root: Path, *args: str, **env) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [str(DEPLOY / "install.sh"), *args],
         env={**CLEAN_ENV, "BUILD_DIR": str(stage.bin_dir), "TEMPLATES_SRC": str(stage.templates_dir),
              "PUBLIC_SRC": str(stage.public_dir), **env},
-        capture_output=True, text=True, check=True)
+        capture_output=True, text=True)
+    assert result.returncode == 0, f"install.sh {' '.join(args)}: {result.returncode}\n{result.stdout}{result.stderr}"
+    return result
 
 
 def _mode(path: Path) -> str:
@@ -260,6 +344,15 @@ def test_install_into_destdir_lays_out_files(stage, session_root):
     assert (dest / "usr/bin/hookline").resolve() == (lib / "hookline").resolve()
     assert (dest / "usr/share/hookline/public/hookline.css").exists()
     assert any((dest / "usr/share/hookline/templates").iterdir())
+    # The paths the config and the snippets name are stable symlinks; one symlink, `current`,
+    # is switched by an upgrade; the binaries of each release are kept for --rollback.
+    share = dest / "usr/share/hookline"
+    assert os.readlink(share / "templates") == "current/templates"
+    assert os.readlink(share / "public") == "current/public"
+    release = os.readlink(share / "current")
+    assert release.startswith("releases/")
+    for b in ("hookline-console", "hookline-send", "hookline"):
+        assert (lib / release / b).read_bytes() == (lib / b).read_bytes()
     conf = dest / "etc/hookline/hookline.conf"
     assert _mode(conf) == "0o644"
     text = conf.read_text()
@@ -311,6 +404,426 @@ def test_install_creates_database_and_is_safe_to_rerun(stage, session_root):
                            env=CLEAN_ENV, cwd=data).stdout
     assert after == before and after.strip()
     assert (db.stat().st_uid, _mode(db)) == (www.pw_uid, "0o640")
+
+
+def test_rollback_returns_to_the_previous_release(stage, session_root):
+    root = make_public_dir(session_root / "rollback")
+    dest = make_public_dir(root / "dest")
+    first, second = (_release_sources(stage, root, name) for name in ("first", "second"))
+    share = dest / "usr/share/hookline"
+
+    result = subprocess.run([str(DEPLOY / "install.sh"), "--rollback"], env={**CLEAN_ENV, "DESTDIR": str(dest)},
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "no previous release" in result.stderr
+
+    _install(first, root, DESTDIR=str(dest))
+    _install(second, root, DESTDIR=str(dest))
+    assert _release_in(share / "templates") == "second"
+    _install(stage, root, "--rollback", DESTDIR=str(dest))
+    assert _release_in(share / "templates") == "first"
+    assert (share / "public" / "release.txt").read_text() == "first"
+    _install(stage, root, "--rollback", DESTDIR=str(dest))  # and forth again
+    assert _release_in(share / "templates") == "second"
+    assert len(list((share / "releases").iterdir())) == 2
+    _install(first, root, DESTDIR=str(dest))
+    assert len(list((share / "releases").iterdir())) == 2, "only the live and the previous release are kept"
+    assert len(list((dest / "usr/lib/hookline/releases").iterdir())) == 2
+
+
+def test_make_install_without_a_toolchain(stage, session_root):
+    """`sudo make install` with sudo's PATH (no swift): installs the build, or says to build first."""
+    env = {"PATH": "/usr/bin:/bin"}  # as `env -i PATH=/usr/bin:/bin make install`
+    assert shutil.which("swift", path=env["PATH"]) is None, "this test needs swift off the minimal PATH"
+    tree = make_public_dir(session_root / "source-tree")
+    shutil.copy(REPO / "Makefile", tree / "Makefile")
+    shutil.copytree(DEPLOY, tree / "Deploy")
+    shutil.copytree(stage.templates_dir, tree / "Templates")
+    shutil.copytree(stage.public_dir, tree / "Public")
+    dest = make_public_dir(session_root / "make-install-dest")
+
+    unbuilt = subprocess.run(["make", "install", f"DESTDIR={dest}"], cwd=tree, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert unbuilt.returncode != 0
+    assert "hookline-send is missing" in unbuilt.stderr and "make build" in unbuilt.stderr, unbuilt.stderr
+    assert "swift" not in unbuilt.stdout, "make install must not build"
+    assert not (dest / "usr/lib/hookline/hookline-console").exists()
+
+    built = make_public_dir(tree / ".build" / "release")
+    for b in BINARIES:
+        shutil.copy2(stage.binary(b), built / b)
+    result = subprocess.run(["make", "install", f"DESTDIR={dest}"], cwd=tree, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "swift build" not in result.stdout
+    for b in BINARIES:
+        assert (dest / "usr/lib/hookline" / b).read_bytes() == stage.binary(b).read_bytes()
+    assert (dest / "usr/share/hookline/templates/layout.html").exists()
+
+
+# --------------------------------------------------------------------------
+# Upgrades while the web servers serve the installed tree
+
+RELEASE_RE = re.compile(r"<!-- upgrade-test release=(\w+) in=(\w+) -->")
+
+
+def _release_sources(stage: Stage, root: Path, name: str) -> Stage:
+    """What `make build` left plus this checkout's templates and static files, marked as release
+    ``name``: in the layout and in the inventory template (a page mixing releases shows two
+    names) and in public/release.txt."""
+    src = make_public_dir(root / f"src-{name}")
+    templates, public = src / "templates", src / "public"
+    shutil.copytree(stage.templates_dir, templates)
+    shutil.copytree(stage.public_dir, public)
+    for page in ("layout", "inventory"):
+        path = templates / f"{page}.html"
+        path.write_text(path.read_text() + f"<!-- upgrade-test release={name} in={page} -->\n")
+    (public / "release.txt").write_text(name)
+    return Stage(stage.bin_dir, templates, public)
+
+
+def _release_in(templates: Path) -> str:
+    (name, _), = set(RELEASE_RE.findall((templates / "layout.html").read_text()))
+    return name
+
+
+def _installed_stage(dest: Path) -> Stage:
+    """The installed tree (under DESTDIR) as the web servers see it: through the stable paths."""
+    return Stage(dest / "usr/lib/hookline", dest / "usr/share/hookline/templates", dest / "usr/share/hookline/public")
+
+
+class _Load:
+    """Threads requesting the inventory and a static file as fast as they are answered."""
+
+    def __init__(self, hookline: Hookline, threads: int = 2, releases: bool = True):
+        self.hookline = hookline
+        self.releases = releases  # check the release markers of _release_sources
+        self.stop = threading.Event()
+        self.statuses: collections.Counter = collections.Counter()
+        self.failures: list[str] = []
+        self.sequences: list[list[str]] = [[] for _ in range(threads)]
+        self.threads = [threading.Thread(target=self._run, args=(i,), daemon=True) for i in range(threads)]
+
+    def __enter__(self) -> "_Load":
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def _record(self, path: str, status, detail: str = "") -> None:
+        self.statuses[status] += 1
+        if status != 200 and len(self.failures) < 20:
+            self.failures.append(f"{path}: {status} {detail[:300]}")
+
+    def _run(self, index: int) -> None:
+        session = self.hookline.client()
+        seen = self.sequences[index]
+        while not self.stop.is_set():
+            try:
+                r = session.get("/", allow_redirects=False, timeout=20)
+                self._record("/", r.status_code, r.text)
+                if not self.releases:
+                    continue
+                if r.status_code == 200:
+                    found = dict((page, name) for name, page in RELEASE_RE.findall(r.text))
+                    if set(found) != {"layout", "inventory"} or len(set(found.values())) != 1:
+                        self._record("/", "mixed", str(found))
+                    else:
+                        seen.append(found["layout"])
+                r = session.get("/static/release.txt", allow_redirects=False, timeout=20)
+                self._record("/static/release.txt", r.status_code, r.text)
+            except requests.RequestException as error:
+                self._record("?", type(error).__name__, str(error))
+
+    @property
+    def total(self) -> int:
+        return sum(self.statuses.values())
+
+
+def _assert_monotonic(sequences: list[list[str]], order: list[str]) -> None:
+    """Each thread's requests run one after another, so none may see an older release than the one before."""
+    rank = {name: i for i, name in enumerate(order)}
+    for seen in sequences:
+        ranks = [rank[name] for name in seen]
+        assert ranks == sorted(ranks), f"a request saw an older release after a newer one: {seen}"
+
+
+UPGRADES = 8
+
+
+def test_upgrades_under_load_answer_every_request(server_kind, stage, session_root):
+    """install.sh run again and again into the tree a running server serves: every request is
+    answered 200 with one release, old or new, and the page moves from the old to the new."""
+    root = make_public_dir(session_root / f"upgrade-{server_kind}")
+    dest = make_public_dir(root / "dest")
+    names = [f"r{i:02d}" for i in range(UPGRADES + 1)]
+    sources = [_release_sources(stage, root, name) for name in names]
+    _install(sources[0], root, DESTDIR=str(dest))
+    server = WebServer(server_kind, _installed_stage(dest), root / "server").start()
+    try:
+        hookline = Hookline(server)
+        assert names[0] in hookline.client().page("/").text
+        durations = []
+        with _Load(hookline) as load:
+            time.sleep(0.3)
+            for source in sources[1:]:
+                t0 = time.monotonic()
+                _install(source, root, DESTDIR=str(dest))
+                durations.append(time.monotonic() - t0)
+                time.sleep(0.1)
+        report = (f"{server_kind}: {UPGRADES} installs ({sum(durations) / len(durations):.2f} s each), "
+                  f"{load.total} requests: {dict(load.statuses)}")
+        print(report)
+        assert load.statuses.keys() == {200}, report + "\n" + "\n".join(load.failures) + "\n" + hookline.logs()
+        assert load.total >= 50, report
+        _assert_monotonic(load.sequences, names)
+        seen = {name for sequence in load.sequences for name in sequence}
+        assert len(seen) >= 3, f"the page should have moved through the releases: {sorted(seen)}"
+        final = hookline.client().page("/").text
+        assert set(RELEASE_RE.findall(final)) == {(names[-1], "layout"), (names[-1], "inventory")}
+        assert hookline.client().page("/static/release.txt").text == names[-1]
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------
+# fcgiwrap workers: a slow test send must not hold up the console
+
+
+def _guide_fcgiwrap_options() -> list[str]:
+    """The fcgiwrap options the deployment guide and install.sh's closing hint recommend."""
+    guide = (DEPLOY / "README-deploy.md").read_text()
+    found = set(re.findall(r"DAEMON_OPTS=([^'\n]+)'", guide))
+    assert len(found) == 1, f"the guide should set DAEMON_OPTS once in /etc/default/fcgiwrap: {found}"
+    line = found.pop()
+    assert f"DAEMON_OPTS={line}" in (DEPLOY / "install.sh").read_text(), "install.sh's hint differs from the guide"
+    options = line.split()
+    assert "-f" in options, "keep -f: CGI stderr goes to nginx's error log"
+    assert int(options[options.index("-c") + 1]) >= 4
+    return options
+
+
+@pytest.mark.parametrize("setting", ["guide", "debian-default"])
+def test_a_slow_test_send_does_not_hold_up_the_console(setting, stage, session_root, receiver):
+    """With the guide's fcgiwrap workers the inventory answers at once while a test send waits
+    for a receiver that hangs; with Debian's default (one process) it waits for the send."""
+    only = os.environ.get("HOOKLINE_E2E_SERVERS")
+    if only and "nginx" not in only.split(","):
+        pytest.skip(f"HOOKLINE_E2E_SERVERS={only}")
+    options, hang = (_guide_fcgiwrap_options(), 5.0) if setting == "guide" else (["-f"], 2.0)
+    receiver.route("/hangs", Response(200, b'{"received":true}', delay_seconds=hang))
+    server = WebServer("nginx", stage, session_root / f"fcgiwrap-{setting}", fcgiwrap_options=tuple(options)).start()
+    try:
+        hookline = Hookline(server, {"allow_http": True, "allowed_private_targets": ["127.0.0.0/8"]})
+        created = create(hookline.client(), url=receiver.url("/hangs"))
+        sent: dict[str, object] = {}
+
+        def send() -> None:
+            t0 = time.monotonic()
+            sent["page"], _ = send_test(hookline.client(), created.id)
+            sent["seconds"] = time.monotonic() - t0
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        receiver.wait_for_requests(1, timeout=10)  # the send is now waiting for the receiver
+        t0 = time.monotonic()
+        hookline.client().page("/")
+        inventory_seconds = time.monotonic() - t0
+        sender.join(timeout=30)
+        assert sent.get("seconds", 0) >= hang * 0.9, f"the test send should have waited for the receiver: {sent}"
+        if setting == "guide":
+            assert inventory_seconds < 0.5, f"inventory took {inventory_seconds:.2f} s during a slow test send"
+        else:
+            assert inventory_seconds > hang * 0.5, f"one fcgiwrap process: expected to wait ({inventory_seconds:.2f} s)"
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------
+# The guide's HTTPS sites, run as written (ports, certificate paths and the snippet's path
+# substituted): the self-signed certificate recipe, then a console answering over HTTPS.
+
+GUIDE = DEPLOY / "README-deploy.md"
+
+
+def _guide_block(language: str, containing: str) -> str:
+    blocks = re.findall(rf"```{language}\n(.*?)```", GUIDE.read_text(), re.S)
+    found = [b for b in blocks if containing in b]
+    assert len(found) == 1, f"expected one ```{language} block with {containing!r} in the guide"
+    return found[0]
+
+
+def _guide_certificate(directory: Path) -> tuple[Path, Path]:
+    """Runs the guide's self-signed certificate recipe, writing into ``directory``."""
+    recipe = _guide_block("sh", "openssl req -x509")
+    key, cert = directory / "hookline.key", directory / "hookline.crt"
+    recipe = (recipe.replace("sudo ", "").replace("/etc/ssl/private/hookline.key", str(key))
+              .replace("/etc/ssl/certs/hookline.crt", str(cert)))
+    subprocess.run(["sh", "-euc", recipe], check=True, capture_output=True, env=CLEAN_ENV)
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    return key, cert
+
+
+def _check_https_site(http_port: int, https_port: int, server: WebServer) -> None:
+    r = requests.get(f"http://127.0.0.1:{http_port}/webhooks/", allow_redirects=False, timeout=10)
+    assert r.status_code == 301 and r.headers["Location"].startswith("https://"), (r.status_code, r.headers)
+    origin = f"https://127.0.0.1:{https_port}"
+    r = requests.get(origin + "/", allow_redirects=False, timeout=10, verify=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/webhooks/")
+    assert requests.get(origin + "/webhooks/", timeout=10, verify=False).status_code == 401
+    r = requests.get(origin + "/webhooks/", auth=("alice", USERS["alice"]), timeout=10, verify=False)
+    assert r.status_code == 200, f"{r.status_code}\n{r.text[:2000]}\n{server.logs()}"
+    assert "Signed in as" in r.text
+    cookie = r.headers.get("Set-Cookie", "")
+    assert "Secure" in cookie, f"the console should know it runs under HTTPS: {cookie}"
+    r = requests.get(origin + "/webhooks/", auth=("alice", USERS["alice"]), timeout=10, verify=False,
+                     headers={"Host": "rebound.example"})
+    assert r.status_code in (400, 421), "public_origin: another Host name is refused"
+    css = requests.get(origin + "/webhooks/static/hookline.css", auth=("alice", USERS["alice"]), timeout=10,
+                       verify=False)
+    assert css.status_code == 200 and css.headers["Content-Type"].startswith("text/css")
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_guide_https_site_nginx(stage, session_root):
+    only = os.environ.get("HOOKLINE_E2E_SERVERS")
+    if only and "nginx" not in only.split(","):
+        pytest.skip(f"HOOKLINE_E2E_SERVERS={only}")
+    root = make_public_dir(session_root / "guide-nginx")
+    key, cert = _guide_certificate(root)
+    base = WebServer("nginx", stage, root / "base").start()  # fcgiwrap, the rendered snippet, config, logins
+    site = root / "site"
+    make_public_dir(site / "logs")
+    proc = None
+    try:
+        http_port, https_port = free_port(), free_port()
+        Hookline(base, {"public_origin": f"https://127.0.0.1:{https_port}"})  # as the guide says
+        block = _guide_block("nginx", "listen 443 ssl")
+        block = re.sub(r"^\s*listen \[::\].*\n", "", block, flags=re.M)
+        block = (block.replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+                 .replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+                 .replace("/etc/ssl/certs/hookline.crt", str(cert))
+                 .replace("/etc/ssl/private/hookline.key", str(key))
+                 .replace("/etc/hookline/nginx.conf", str(base.run_dir / "nginx-hookline.conf")))
+        tmp = make_public_dir(site / "tmp")
+        base.user.own(tmp, 0o700)
+        conf = site / "nginx.conf"
+        conf.write_text(f"""user {base.user.name} {base.user.group};
+pid {site}/nginx.pid;
+error_log {site}/logs/nginx-error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    charset_types text/css application/javascript image/svg+xml;
+    charset utf-8;
+    access_log {site}/logs/nginx-access.log;
+    client_body_temp_path {tmp}/client_body;
+    fastcgi_temp_path {tmp}/fastcgi;
+    proxy_temp_path {tmp}/proxy;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+{block}
+}}
+""")
+        test = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(site), "-e", str(site / "logs/nginx-error.log"),
+                               "-c", str(conf)], capture_output=True, text=True)
+        assert test.returncode == 0, test.stderr
+        proc = subprocess.Popen(["/usr/sbin/nginx", "-p", str(site), "-e", str(site / "logs/nginx-error.log"),
+                                 "-c", str(conf), "-g", "daemon off;"], start_new_session=True, env=CLEAN_ENV,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_port(https_port, proc)
+        _check_https_site(http_port, https_port, base)
+    finally:
+        if proc:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        base.stop()
+
+
+APACHE_DEBIAN_DEFAULT_MODULES = ["mpm_event", "authn_core", "authz_core", "authz_host", "env", "dir", "mime",
+                                 "alias", "auth_basic", "authn_file", "authz_user"]
+
+
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
+def test_guide_https_site_apache(stage, session_root):
+    only = os.environ.get("HOOKLINE_E2E_SERVERS")
+    if only and "apache" not in only.split(","):
+        pytest.skip(f"HOOKLINE_E2E_SERVERS={only}")
+    root = make_public_dir(session_root / "guide-apache")
+    key, cert = _guide_certificate(root)
+    base = WebServer("apache", stage, root / "base").start()  # the rendered snippet, config, logins
+    site = root / "site"
+    make_public_dir(site / "logs")
+    docroot = make_public_dir(site / "www")
+    proc = None
+    try:
+        http_port, https_port = free_port(), free_port()
+        Hookline(base, {"public_origin": f"https://127.0.0.1:{https_port}"})  # as the guide says
+        enabled = re.search(r"a2enmod ([a-z_ ]+)", GUIDE.read_text()).group(1).split()
+        modules = dict.fromkeys(APACHE_DEBIAN_DEFAULT_MODULES + enabled)
+        loads = "\n".join(f"LoadModule {m}_module /usr/lib/apache2/modules/mod_{m}.so" for m in modules)
+        block = _guide_block("apache", "<VirtualHost *:443>")
+        block = (block.replace("*:80>", f"*:{http_port}>").replace("*:443>", f"*:{https_port}>")
+                 .replace("/etc/ssl/certs/hookline.crt", str(cert))
+                 .replace("/etc/ssl/private/hookline.key", str(key))
+                 .replace("/var/www/hookline", str(docroot))
+                 .replace("/etc/hookline/apache.conf", str(base.run_dir / "apache-hookline.conf")))
+        conf = site / "apache.conf"
+        conf.write_text(f"""ServerRoot {site}
+DefaultRuntimeDir {site}
+PidFile {site}/apache.pid
+Listen 127.0.0.1:{http_port}
+Listen 127.0.0.1:{https_port}
+ServerName 127.0.0.1
+{loads}
+User {base.user.name}
+Group {base.user.group}
+ScriptSock {site}/cgid.sock
+ErrorLog {site}/logs/apache-error.log
+LogFormat "%h %l %u %t \\"%r\\" %>s %O" combined
+TypesConfig /etc/mime.types
+Define APACHE_LOG_DIR {site}/logs
+# As Debian's apache2.conf:
+<Directory />
+    Options FollowSymLinks
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {docroot}>
+    Require all granted
+</Directory>
+{block}
+""")
+        test = subprocess.run(["/usr/sbin/apache2", "-t", "-f", str(conf)], capture_output=True, text=True,
+                              env=CLEAN_ENV)
+        assert test.returncode == 0, test.stderr
+        proc = subprocess.Popen(["/usr/sbin/apache2", "-f", str(conf), "-DFOREGROUND"], start_new_session=True,
+                                env=CLEAN_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_port(https_port, proc)
+        _check_https_site(http_port, https_port, base)
+        assert "client denied" not in (site / "logs/hookline-error.log").read_text()
+    finally:
+        if proc:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=10)
+        base.stop()
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 10) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"server exited with {proc.returncode}"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"nothing listens on {port}")
 
 
 # --------------------------------------------------------------------------
