@@ -7,14 +7,14 @@
 # delete .run/ to start over), the rendered nginx config and logs. CGI
 # stderr and server errors are shown here. Ctrl-C stops both servers.
 #
-# Environment: PORT (8080), RUN_DIR (.run), BIN_DIR (.build/release),
+# Environment: PORT (8080), RUN_DIR (.run), BIN_DIR (.build/dist),
 # TEMPLATES_DIR (Templates), PUBLIC_DIR (Public).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${PORT:-8080}
 RUN_DIR=${RUN_DIR:-$repo/.run}
-BIN_DIR=${BIN_DIR:-$repo/.build/release}
+BIN_DIR=${BIN_DIR:-$repo/.build/dist}
 TEMPLATES_DIR=${TEMPLATES_DIR:-$repo/Templates}
 PUBLIC_DIR=${PUBLIC_DIR:-$repo/Public}
 clean_env=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)

@@ -13,7 +13,7 @@
 # Variables (environment or `make install VAR=…`):
 #   PREFIX=/usr  SYSCONFDIR=/etc  LOCALSTATEDIR=/var  DESTDIR=
 #   SERVICE_USER=www-data  SERVICE_GROUP=www-data  (the user the CGIs run as)
-#   BUILD_DIR=.build/release  (where the three binaries are)
+#   BUILD_DIR=.build/dist  (where the three binaries are)
 #   MOUNT=/webhooks  SOCKET=/run/fcgiwrap.socket  (for the rendered snippets)
 #
 # Lays out:
@@ -57,7 +57,7 @@ LOCALSTATEDIR=${LOCALSTATEDIR:-/var}
 DESTDIR=${DESTDIR:-}
 SERVICE_USER=${SERVICE_USER:-www-data}
 SERVICE_GROUP=${SERVICE_GROUP:-$SERVICE_USER}
-BUILD_DIR=${BUILD_DIR:-$repo/.build/release}
+BUILD_DIR=${BUILD_DIR:-$repo/.build/dist}
 TEMPLATES_SRC=${TEMPLATES_SRC:-$repo/Templates}
 PUBLIC_SRC=${PUBLIC_SRC:-$repo/Public}
 MOUNT=${MOUNT:-/webhooks}
@@ -270,7 +270,7 @@ for b in $binaries; do
 done
 [ -d "$TEMPLATES_SRC" ] || die "$TEMPLATES_SRC missing"
 [ -d "$PUBLIC_SRC" ] || die "$PUBLIC_SRC missing"
-if [ -d "$repo/Sources" ] && [ "$BUILD_DIR" = "$repo/.build/release" ]; then
+if [ -d "$repo/Sources" ] && [ "$BUILD_DIR" = "$repo/.build/dist" ]; then
     newer=$(find "$repo/Sources" "$repo/Package.swift" -newer "$BUILD_DIR/hookline-console" -type f 2>/dev/null | head -n 1)
     if [ -n "$newer" ]; then
         say "warning: ${newer#"$repo"/} is newer than the build; run 'make build' again if it changed since"

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-BIN=$ROOT/.build/release
+BIN=$ROOT/.build/dist
 OUT=$ROOT/.bench
 RUNS=${BENCH_RUNS:-200}
 rm -rf "$OUT" && mkdir -p "$OUT"

@@ -114,13 +114,13 @@ def pytest_terminal_summary(terminalreporter):
 def hookline_build() -> dict[str, Path]:
     """Directories of the release binaries, templates and static files.
 
-    Builds (`swift build -c release --static-swift-stdlib`) once if a binary
+    Builds (`make build`, into .build/dist) once if a binary
     is missing; `make test` has built them already.
     """
     override = os.environ.get("HOOKLINE_E2E_BIN_DIR")
-    bin_dir = Path(override) if override else REPO / ".build" / "release"
+    bin_dir = Path(override) if override else REPO / ".build" / "dist"
     if not override and not all((bin_dir / b).exists() for b in BINARIES):
-        subprocess.run(["swift", "build", "-c", "release", "--static-swift-stdlib"], cwd=REPO, check=True)
+        subprocess.run(["make", "build"], cwd=REPO, check=True)
     missing = [b for b in BINARIES if not (bin_dir / b).exists()]
     if missing:
         pytest.exit(f"missing binaries in {bin_dir}: {', '.join(missing)}", returncode=3)

@@ -884,3 +884,21 @@ def test_make_run_serves_and_stops_cleanly_twice(stage, session_root):
     assert oct(run_dir.stat().st_mode & 0o777) == "0o700"
     for name in ("hookline.db", "hookline.conf"):
         assert oct((run_dir / name).stat().st_mode & 0o777) == "0o600", name
+
+
+# --------------------------------------------------------------------------
+# What each binary links (ARCHITECTURE: pages never load libcurl or Foundation)
+
+
+def _ldd(path: Path) -> str:
+    return subprocess.run(["ldd", str(path)], capture_output=True, text=True).stdout
+
+
+def test_the_console_is_one_static_executable_and_only_the_senders_link_libcurl(stage):
+    console = _ldd(stage.binary("hookline-console"))
+    assert "not a dynamic executable" in console or "statically linked" in console, console
+    for name in ("hookline-send", "hookline"):
+        linked = _ldd(stage.binary(name))
+        assert "libcurl" in linked, f"{name} sends webhooks: {linked}"
+        assert "libFoundation" not in linked and "libicu" not in linked, f"{name} loads Foundation/ICU:\n{linked}"
+        assert "/opt/swift" not in linked, f"{name} needs the Swift toolchain at run time:\n{linked}"
