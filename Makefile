@@ -28,7 +28,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_SHORT_SECONDS ?= 8
 
 # The tests run with their own TMPDIR, so nothing they (or SwiftPM, or Chromium) leave behind
-# lands in the system's /tmp; `unit` also fails if a test left a file of its own there.
+# lands in the system's /tmp; `unit` also fails if a test left a file of its own there (SwiftPM's own
+# TemporaryDirectory.*, *.lock and swift-generated-sources are not the tests').
 TEST_TMP      = $(CURDIR)/.build/test-tmp
 RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV          = .venv
@@ -77,7 +78,7 @@ unit:
 	mkdir -p $(TEST_TMP) && ls -A $(TEST_TMP) | sort > $(TEST_TMP).before
 	TMPDIR=$(TEST_TMP) $(SWIFT) build
 	TMPDIR=$(TEST_TMP) $(SWIFT) test
-	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v -e '^TemporaryDirectory\.' -e '\.lock$$' || true); \
+	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v -e '^TemporaryDirectory\.' -e '\.lock$$' -e '^swift-generated-sources$$' || true); \
 	if [ -n "$$left" ]; then echo "swift test left these in TMPDIR: $$left" >&2; exit 1; fi
 
 # libFuzzer targets for every parser of outside input (Tests/Fuzz/README.md). A crash or broken

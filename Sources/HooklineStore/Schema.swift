@@ -148,6 +148,24 @@ public enum Schema {
         );
         CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;
         """,
+        // 6: the inventory's search (`q`) as a trigram index over name and URL: substring
+        // matches without reading every row. Triggers keep it current whatever writes the
+        // subscriptions (console, API, CLI, SQL by hand); existing rows are indexed here.
+        """
+        CREATE VIRTUAL TABLE subscriptions_search USING fts5(
+            name, url, content = 'subscriptions', content_rowid = 'id', tokenize = 'trigram');
+        CREATE TRIGGER subscriptions_search_insert AFTER INSERT ON subscriptions BEGIN
+            INSERT INTO subscriptions_search (rowid, name, url) VALUES (new.id, new.name, new.url);
+        END;
+        CREATE TRIGGER subscriptions_search_delete AFTER DELETE ON subscriptions BEGIN
+            INSERT INTO subscriptions_search (subscriptions_search, rowid, name, url) VALUES ('delete', old.id, old.name, old.url);
+        END;
+        CREATE TRIGGER subscriptions_search_update AFTER UPDATE OF name, url ON subscriptions BEGIN
+            INSERT INTO subscriptions_search (subscriptions_search, rowid, name, url) VALUES ('delete', old.id, old.name, old.url);
+            INSERT INTO subscriptions_search (rowid, name, url) VALUES (new.id, new.name, new.url);
+        END;
+        INSERT INTO subscriptions_search (subscriptions_search) VALUES ('rebuild');
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -51,7 +51,13 @@ public struct SubscriptionStore: SubscriptionBackend {
         var conditions: [String] = []
         var bindings: [SQLValue] = []
         let text = query.text.trimmingWhitespace
-        if !text.isEmpty {
+        if text.unicodeScalars.count >= 3 {
+            // The trigram index (migration 6) finds substrings without reading every row; the
+            // text is one quoted phrase, so `%`, `_`, `*` and quotes in it are taken literally.
+            conditions.append("s.id IN (SELECT rowid FROM subscriptions_search WHERE subscriptions_search MATCH ?)")
+            bindings.append(.text("\"" + text.replacing("\"", with: "\"\"") + "\""))
+        } else if !text.isEmpty {
+            // One or two characters: shorter than a trigram, so a scan (rarely what anyone searches).
             conditions.append("(s.name LIKE ? ESCAPE '\\' OR s.url LIKE ? ESCAPE '\\')")
             let pattern = "%" + Self.escapeLike(text) + "%"
             bindings += [.text(pattern), .text(pattern)]

@@ -125,3 +125,33 @@ import Testing
         #expect(rows.map(\.subscription.eventCount) == [1, 2])
     }
 }
+
+@Suite struct TrigramSearchTests {
+    func names(_ fixture: StoreFixture, _ text: String) throws -> [String] {
+        var query = InventoryQuery()
+        query.text = text
+        return try fixture.store.inventory(query).rows.map(\.subscription.name)
+    }
+
+    @Test func searchFindsSubstringsCaseInsensitivelyAndFollowsEveryWrite() throws {
+        let fixture = try StoreFixture()
+        let id = try fixture.create("CRM Sync", url: "https://crm.example.com/hooks")
+        _ = try fixture.create("Billing", url: "https://pay.example.net/in")
+        #expect(try names(fixture, "crm sy") == ["CRM Sync"])
+        #expect(try names(fixture, "EXAMPLE.NET/IN") == ["Billing"])
+        #expect(try names(fixture, "xample") == ["Billing", "CRM Sync"])
+        #expect(try names(fixture, #""quoted" * OR crm"#) == [], "query syntax is taken literally")
+
+        // An edit moves the index along; a delete takes the row out.
+        try fixture.store.update(
+            id: id,
+            with: SubscriptionDraft(
+                name: "Ledger export", url: "https://ledger.example.org/h", active: true, signatureScheme: .hookline,
+                eventTypes: ["conversation.ended"], agentUUIDs: []),
+            expectedVersion: 1, actor: "alice", now: fixture.now)
+        #expect(try names(fixture, "crm") == [])
+        #expect(try names(fixture, "ledger.ex") == ["Ledger export"])
+        try fixture.store.delete(id: id, expectedVersion: 2, actor: "alice", now: fixture.now)
+        #expect(try names(fixture, "ledger") == [])
+    }
+}
