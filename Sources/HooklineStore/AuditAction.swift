@@ -10,4 +10,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     case removeSecret = "remove_secret"
     /// An automatic disable (410 Gone, or failing for five days).
     case disable
+    /// Held deliveries sent on after re-activating (back to pending, due now).
+    case deliverHeld = "deliver_held"
+    /// Held deliveries discarded after re-activating.
+    case discardHeld = "discard_held"
+    /// Failed deliveries re-queued since a chosen time, for one subscription or all.
+    case recover
 }

@@ -53,10 +53,11 @@ import Testing
     }
 
     @Test func storedTextOfTheEnumsIsUnchanged() {
-        #expect(DeliveryState.allCases.map(\.rawValue) == ["pending", "sending", "succeeded", "failed", "cancelled"])
+        #expect(DeliveryState.allCases.map(\.rawValue) == ["pending", "sending", "succeeded", "failed", "cancelled", "held"])
         #expect(
             AuditAction.allCases.map(\.rawValue) == [
                 "create", "update", "activate", "deactivate", "delete", "generate_secret", "regenerate_secret", "remove_secret", "disable",
+                "deliver_held", "discard_held", "recover",
             ])
         #expect(
             AttemptOutcome.allCases.map(\.rawValue) == [
