@@ -161,12 +161,12 @@ struct OperatorNotificationTests {
         #expect(try fixture.dispatcher.alertFailing(now: fixture.now + 60) == 0, "another worker does not repeat it")
         dispatcher.notifier.finish()
 
-        let operator_ = try #require(fixture.receiver.requests().first { $0.path == "/ok/operator" })
-        #expect(operator_.header("X-Webhook-Event") == "hookline.subscription.failing")
-        let headers = operator_.headers.map { ($0.name, $0.value) }
+        let alert = try #require(fixture.receiver.requests().first { $0.path == "/ok/operator" })
+        #expect(alert.header("X-Webhook-Event") == "hookline.subscription.failing")
+        let headers = alert.headers.map { ($0.name, $0.value) }
         #expect(
-            SignatureVerifier().verify(secret: secret, headers: headers, body: operator_.body, now: fixture.now).isValid)
-        let body = String(decoding: operator_.body, as: UTF8.self)
+            SignatureVerifier().verify(secret: secret, headers: headers, body: alert.body, now: fixture.now).isValid)
+        let body = String(decoding: alert.body, as: UTF8.self)
         let subscription = try fixture.subscription(id)
         #expect(!body.contains(try #require(subscription.secret)))
         #expect(!body.contains(subscription.url))
@@ -190,10 +190,10 @@ struct OperatorNotificationTests {
         let id = try fixture.subscribe("/gone/receiver")
         try fixture.emit(to: id)
         try fixture.runWorker()
-        let operator_ = try #require(fixture.receiver.requests().first { $0.path == "/ok/operator" })
-        #expect(operator_.header("X-Webhook-Event") == "hookline.subscription.disabled")
-        #expect(operator_.header("X-Webhook-Signature") == nil, "no operator secret, no signature")
-        let body = String(decoding: operator_.body, as: UTF8.self)
+        let alert = try #require(fixture.receiver.requests().first { $0.path == "/ok/operator" })
+        #expect(alert.header("X-Webhook-Event") == "hookline.subscription.disabled")
+        #expect(alert.header("X-Webhook-Signature") == nil, "no operator secret, no signature")
+        let body = String(decoding: alert.body, as: UTF8.self)
         #expect(body.contains("the receiver answered 410 Gone"))
     }
 
