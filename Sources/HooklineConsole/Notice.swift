@@ -7,6 +7,9 @@ public enum Notice: String, Sendable, CaseIterable {
     case created, saved, deleted, activated, deactivated, resent
     case secretRegenerated = "secret-regenerated"
     case secretRemoved = "secret-removed"
+    case heldDelivered = "held-delivered"
+    case heldDiscarded = "held-discarded"
+    case recovered
 
     /// The notice named by `notice=` in `query`; nil when absent or unknown.
     public init?(query: FormData) {
@@ -26,6 +29,9 @@ public enum Notice: String, Sendable, CaseIterable {
         case .resent: return "Sent again: this is the new attempt."
         case .secretRegenerated: return "A new signing secret was generated."
         case .secretRemoved: return "The signing secret was removed. Deliveries are no longer signed."
+        case .heldDelivered: return "The held events of\(quoted) are queued for delivery now."
+        case .heldDiscarded: return "The held events of\(quoted) were discarded."
+        case .recovered: return "The failed deliveries are queued again."
         }
     }
 }
