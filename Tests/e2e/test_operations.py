@@ -88,14 +88,14 @@ def test_saving_the_edit_form_with_active_on_asks_about_held_events(server, rece
 def test_recover_requeues_failed_deliveries_after_showing_how_many(server, receiver):
     client = server.client()
     sid = create(client, url=receiver.url("/ok/recover"), generate_secret=None).id
-    other = create(client, name="Other", url=receiver.url("/ok/recover-other"), generate_secret=None).id
+    create(client, name="Other", url=receiver.url("/ok/recover-other"), generate_secret=None)
     server.cli("emit", "conversation.ended")
     # The receiver was down: both deliveries ran out of retries a minute ago.
     sql_write(server, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, finished_at = strftime('%s','now') - 60;")
     since = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 3600))
 
     log = client.page(f"/{sid}/deliveries")
-    assert f'action="{server.url("")}' in log.text or f"/{sid}/recover" in log.text
+    assert f'/{sid}/recover"' in log.text
     confirm = client.submit(f"/{sid}/deliveries", {"since": since}, form=f"/{sid}/recover")
     assert confirm.status_code == 200, confirm.text[:2000]
     assert "1 failed delivery" in confirm.text
@@ -118,12 +118,11 @@ def test_recover_requeues_failed_deliveries_after_showing_how_many(server, recei
     assert actions == ["recover", "recover"]
 
     assert client.submit("/recover", {"since": "yesterday"}, form="/recover").status_code == 400
-    assert other
 
 
 def test_metrics_parse_as_prometheus_text(server, receiver):
     client = server.client()
-    sid = create(client, url=receiver.url("/ok/metrics"), generate_secret=None).id
+    create(client, url=receiver.url("/ok/metrics"), generate_secret=None)
     create(client, name="Failing", url=receiver.url("/error/metrics"), generate_secret=None)
     create(client, name="Off", url=receiver.url("/ok/off"), active=None, generate_secret=None)
     server.cli("emit", "conversation.ended")
@@ -144,7 +143,6 @@ def test_metrics_parse_as_prometheus_text(server, receiver):
     assert samples[("hookline_subscriptions", (("status", "active"),))] == 2
     assert samples[("hookline_subscriptions", (("status", "inactive"),))] == 1
     assert samples[("hookline_subscriptions", (("status", "disabled"),))] == 0
-    assert sid
     # Behind the console's sign-in like every page.
     assert server.client(user=None).get(server.url("/metrics")).status_code == 401
 
@@ -163,7 +161,7 @@ def test_operator_is_told_about_a_disabled_webhook_by_webhook_and_command(server
     told = [r for r in receiver.requests if r.path == "/ok/operator"]
     assert len(told) == 1
     assert told[0].header("X-Webhook-Event") == "hookline.subscription.disabled"
-    assert told[0].header("X-Webhook-Signature", ).startswith("sha256=")
+    assert told[0].header("X-Webhook-Signature").startswith("sha256=")
     body = json.loads(told[0].body)
     assert body["data"]["subscription_id"] == sid
     assert "410 Gone" in body["data"]["reason"]
