@@ -24,6 +24,10 @@ public enum Console {
         Route(":id/deliveries", [.get], .subscription(DeliveriesPage.list)),
         Route(":id/deliveries/:attempt", [.get], .subscription(DeliveriesPage.detail)),
         Route(":id/deliveries/:attempt/resend", [.post], sends: true, .subscription(ResendAction.handle)),
+        Route(":id/held", [.get, .post], .subscription(HeldPage.handle)),
+        Route(":id/recover", [.get, .post], .subscription(RecoverPage.one)),
+        Route("recover", [.get, .post], .page(RecoverPage.all)),
+        Route("metrics", [.get], .page(MetricsPage.show)),
     ]
 
     /// The program that serves the routes that send.

@@ -51,6 +51,12 @@ public struct Links: Sendable {
         path("/\(id)/deliveries/\(attempt)", notice.map { FormData(pairs: [("notice", $0.rawValue)]) } ?? FormData())
     }
     public func resend(_ id: Int, _ attempt: Int) -> String { path("/\(id)/deliveries/\(attempt)/resend") }
+    /// The choice after re-activating: deliver or discard the held deliveries.
+    public func held(_ id: Int) -> String { path("/\(id)/held") }
+    /// Re-queuing failed deliveries: of one subscription, or (nil) of all.
+    public func recover(_ id: Int? = nil) -> String { path(id.map { "/\($0)/recover" } ?? "/recover") }
+    /// The Prometheus metrics.
+    public var metrics: String { path("/metrics") }
 
     /// A file of `Public/`, served by the web server under `<mount>/static/`.
     public func asset(_ file: String) -> String { path("/static/" + file) }

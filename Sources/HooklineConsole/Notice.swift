@@ -8,6 +8,9 @@ public enum Notice: String, Sendable, CaseIterable {
     case secretRegenerated = "secret-regenerated"
     case secretRemoved = "secret-removed"
     case tokenRevoked = "token-revoked"
+    case heldDelivered = "held-delivered"
+    case heldDiscarded = "held-discarded"
+    case recovered
 
     /// The notice named by `notice=` in `query`; nil when absent or unknown.
     public init?(query: FormData) {
@@ -28,6 +31,9 @@ public enum Notice: String, Sendable, CaseIterable {
         case .secretRegenerated: return "A new signing secret was generated."
         case .secretRemoved: return "The signing secret was removed. Deliveries are no longer signed."
         case .tokenRevoked: return "The token was revoked; requests with it are refused from now on."
+        case .heldDelivered: return "The held events of\(quoted) are queued for delivery now."
+        case .heldDiscarded: return "The held events of\(quoted) were discarded."
+        case .recovered: return "The failed deliveries are queued again."
         }
     }
 }

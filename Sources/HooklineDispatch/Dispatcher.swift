@@ -17,22 +17,34 @@ public final class Dispatcher {
     let clock: () -> Int
     /// A value in 0..<1 for the retry ladder's ±20 % jitter.
     let random: () -> Double
+    /// Operator notifications (failing, disabled); only the worker's attempts trigger them.
+    public let notifier: OperatorNotifier
 
     /// A dispatcher over `store`. `clock` and `random` default to the system clock and the
     /// standard generator; tests pass their own to control time and jitter.
+    /// `log` receives the worker's problems that are not errors of a round (a failed operator
+    /// notification); it defaults to stderr.
     public init(
         store: Store, config: Configuration, clock: @escaping () -> Int = { Timestamp.now() },
-        random: @escaping () -> Double = { Double.random(in: 0..<1) }
+        random: @escaping () -> Double = { Double.random(in: 0..<1) }, log: @escaping (String) -> Void = Dispatcher.standardError
     ) {
         self.store = store
         self.config = config
         self.clock = clock
         self.random = random
-        client = DeliveryClient(
+        let client = DeliveryClient(
             policy: DeliveryPolicy(
                 connectTimeout: config.connectTimeout, totalTimeout: config.timeout, caBundle: config.caBundle,
                 allowHTTP: config.allowHTTP, allowedPrivateRanges: config.allowedPrivateTargets, userAgent: Hookline.userAgent,
                 responseCap: 4096))
+        self.client = client
+        notifier = OperatorNotifier(config: config, client: client, clock: clock, log: log)
+    }
+
+    /// Writes `line` and a newline to stderr.
+    public static func standardError(_ line: String) {
+        let bytes = Array((line + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 
     /// A dispatcher over the SQLite store on `db`, with the system clock.
@@ -100,7 +112,7 @@ public final class Dispatcher {
     /// attempts them all at the same time (one hanging receiver holds up no other), and records
     /// each as ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still
     /// holds it, which also releases it. Deliveries of inactive or disabled subscriptions are
-    /// cancelled instead. Any number of workers may call this at once: each delivery goes to one
+    /// held instead (neither sent nor dropped). Any number of workers may call this at once: each delivery goes to one
     /// of them; a worker that dies leaves its claims to expire and be taken by another.
     /// Returns how many attempts were made.
     public func runDue(now: Int, limit: Int = 100, lease: Int? = nil) throws -> Int {
@@ -111,7 +123,7 @@ public final class Dispatcher {
         for delivery in claim.deliveries {
             guard let subscription = try subscriptions.find(id: delivery.subscriptionID) else { continue }
             guard subscription.active, subscription.disabledReason == nil else {
-                try log.cancel(deliveryID: delivery.id)
+                try log.hold(deliveryID: delivery.id)
                 continue
             }
             batch.append((delivery, subscription, sign(delivery, subscription: subscription), clock()))
@@ -183,9 +195,50 @@ public final class Dispatcher {
                 record, deliveryID: delivery.id, subscriptionID: subscription.id, nextAttemptAt: nextAttempt,
                 giveUp: nextAttempt == nil, updatesFailingClock: retry, now: now)
         }
-        if let disableReason {
-            try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now)
+        if let disableReason, try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now) {
+            notifier.notify(.disabled, subscription: subscription, organization: try store.catalog.organization(), reason: disableReason)
         }
         return attemptID
+    }
+
+    /// Retention (`delivery_retention`): deletes finished deliveries and their attempts that
+    /// finished more than the retention ago, `batchSize` rows per transaction, at most
+    /// `maximumBatches` transactions (the rest waits for the next round, so deliveries are not
+    /// held up). Returns how many rows went.
+    @discardableResult
+    public func pruneExpired(now: Int, batchSize: Int = 500, maximumBatches: Int = 20) throws -> Int {
+        let before = now - config.deliveryRetention
+        var total = 0
+        for _ in 0..<maximumBatches {
+            let deleted = try store.deliveries.pruneFinished(before: before, limit: batchSize)
+            total += deleted
+            if deleted < batchSize { break }
+        }
+        return total
+    }
+
+    /// Sends `hookline.subscription.failing` for every active subscription failing longer than
+    /// `failing_alert_after` whose episode was not reported yet (once per episode, whatever the
+    /// number of workers), and reaps finished notify commands. Returns how many were reported.
+    @discardableResult
+    public func alertFailing(now: Int) throws -> Int {
+        notifier.reap()
+        guard notifier.isConfigured else { return 0 }
+        let log = store.deliveries
+        var told = 0
+        for id in try log.failingUnalerted(failingBefore: now - config.failingAlertAfter) {
+            guard let subscription = try store.subscriptions.find(id: id), let since = subscription.failingSince,
+                try log.markFailingAlerted(subscriptionID: id, failingSince: since)
+            else { continue }
+            notifier.notify(.failing, subscription: subscription, organization: try store.catalog.organization())
+            told += 1
+        }
+        return told
+    }
+
+    /// What the worker does after each round besides sending: retention and failing alerts.
+    public func maintain(now: Int) throws {
+        try pruneExpired(now: now)
+        try alertFailing(now: now)
     }
 }

@@ -13,4 +13,10 @@ public enum AuditAction: String, Sendable, CaseIterable {
     /// An API token made or revoked (the entry names the token, never its value).
     case createToken = "create_token"
     case revokeToken = "revoke_token"
+    /// Held deliveries sent on after re-activating (back to pending, due now).
+    case deliverHeld = "deliver_held"
+    /// Held deliveries discarded after re-activating.
+    case discardHeld = "discard_held"
+    /// Failed deliveries re-queued since a chosen time, for one subscription or all.
+    case recover
 }

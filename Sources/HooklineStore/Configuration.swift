@@ -35,6 +35,18 @@ public struct Configuration: Sendable, Equatable {
     /// that long, and the shipped server configs wait 60 s for a CGI.
     public static let maximumConnectTimeout: Double = 30
     public static let maximumTimeout: Double = 30
+    /// Finished deliveries (and their attempts) older than this many seconds are deleted by the worker.
+    public var deliveryRetention = 30 * 86400
+    /// Where the worker POSTs `hookline.subscription.failing` and `.disabled` (DESIGN §9), if set.
+    public var operatorWebhookURL: String? = nil
+    /// Signs the operator webhook with the `hookline` scheme, when set.
+    public var operatorWebhookSecret: String? = nil
+    /// A subscription failing this many seconds in a row is reported to the operator, once per episode.
+    public var failingAlertAfter = 3600
+    /// A shell command run (by `/bin/sh -c`) with each operator notification's JSON on stdin.
+    public var notifyCommand: String? = nil
+    /// Seconds a `notify_command` may run before it is killed (and the failure logged).
+    public var notifyTimeout = 30
     public var sourcePath = ""
 
     public init() {}
@@ -128,6 +140,27 @@ public struct Configuration: Sendable, Equatable {
                     throw fail("`secret_grace_period` must be a duration like 24h, 90m or 3600, not “\(value)”")
                 }
                 config.secretGracePeriod = seconds
+            case "delivery_retention", "failing_alert_after", "notify_timeout":
+                guard let seconds = Self.duration(value), seconds > 0 else {
+                    throw fail("`\(key)` must be a duration above 0 like 30d, 1h, 90m or 3600, not “\(value)”")
+                }
+                switch key {
+                case "delivery_retention": config.deliveryRetention = seconds
+                case "failing_alert_after": config.failingAlertAfter = seconds
+                default: config.notifyTimeout = seconds
+                }
+            case "operator_webhook_url":
+                if value.isEmpty {
+                    config.operatorWebhookURL = nil
+                } else if let problem = TargetURL.problem(with: value, allowHTTP: true) {
+                    throw fail("`operator_webhook_url` is not a usable http(s) URL: \(problem)")
+                } else {
+                    config.operatorWebhookURL = value
+                }
+            case "operator_webhook_secret":
+                config.operatorWebhookSecret = value.isEmpty ? nil : value
+            case "notify_command":
+                config.notifyCommand = value.isEmpty ? nil : value
             default:
                 throw fail("unknown setting `\(key)`")
             }

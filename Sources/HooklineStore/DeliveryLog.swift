@@ -208,9 +208,19 @@ public struct DeliveryLog: DeliveryBackend {
         let attemptID = db.lastInsertID
         let succeeded = record.outcome.succeeded
         let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
+        // A retry for a subscription switched off meanwhile waits as held, not pending.
         try db.run(
-            "UPDATE deliveries SET attempts = ?, state = ?, next_attempt_at = ? WHERE id = ?",
-            [.of(number), .of(state), succeeded ? .null : .of(nextAttemptAt), .of(deliveryID)])
+            """
+            UPDATE deliveries SET attempts = ?, next_attempt_at = ?, finished_at = ?,
+                state = CASE WHEN ? = ? AND NOT EXISTS (
+                    SELECT 1 FROM subscriptions s WHERE s.id = ? AND s.active = 1 AND s.disabled_reason IS NULL) THEN ? ELSE ? END
+            WHERE id = ?
+            """,
+            [
+                .of(number), succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state),
+                .of(DeliveryState.pending), .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
+            ])
+        try countMetrics(record)
         try db.run(
             "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
             [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
@@ -254,11 +264,205 @@ public struct DeliveryLog: DeliveryBackend {
         ).map { row throws(StoreError) in try Self.delivery(from: row) }
     }
 
-    /// Cancels a delivery that came due while its subscription was inactive or disabled.
-    public func cancel(deliveryID: Int) throws {
+    /// Counts one attempt in `delivery_metrics` (outcome, duration bucket, sum), inside the
+    /// caller's transaction, so reading the metrics never scans the attempts.
+    private func countMetrics(_ record: AttemptRecord) throws {
+        let upsert = """
+            INSERT INTO delivery_metrics (name, label, value) VALUES (?, ?, ?)
+            ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value
+            """
+        try db.run(upsert, [.text(Metrics.outcomeCounter), .of(record.outcome), .double(1)])
         try db.run(
-            "UPDATE deliveries SET state = ?, next_attempt_at = NULL, claim = NULL, claimed_until = NULL WHERE id = ?",
-            [.of(DeliveryState.cancelled), .of(deliveryID)])
+            upsert, [.text(Metrics.durationBucket), .text(Metrics.bucketLabel(milliseconds: record.latencyMilliseconds)), .double(1)])
+        try db.run(upsert, [.text(Metrics.durationSum), .text(""), .double(max(record.latencyMilliseconds, 0) / 1000)])
+    }
+
+    /// Holds a claimed delivery whose subscription is inactive or disabled, releasing the claim.
+    public func hold(deliveryID: Int) throws {
+        try db.run(
+            "UPDATE deliveries SET state = ?, next_attempt_at = NULL, claim = NULL, claimed_until = NULL WHERE id = ? AND state = ?",
+            [.of(DeliveryState.held), .of(deliveryID), .of(DeliveryState.pending)])
+    }
+
+    /// Holds every pending delivery of `subscriptionID`; runs inside the caller's transaction
+    /// (switching off, disabling). A claim in flight stays: that worker still records its attempt.
+    static func holdPending(_ db: Database, subscriptionID: Int) throws {
+        try db.run(
+            "UPDATE deliveries SET state = ?, next_attempt_at = NULL WHERE subscription_id = ? AND state = ?",
+            [.of(DeliveryState.held), .of(subscriptionID), .of(DeliveryState.pending)])
+    }
+
+    public func heldCount(subscriptionID: Int) throws -> Int {
+        try db.query(
+            "SELECT count(*) AS n FROM deliveries WHERE subscription_id = ? AND state = ?",
+            [.of(subscriptionID), .of(DeliveryState.held)]
+        ).first?.int("n") ?? 0
+    }
+
+    /// Sends the held deliveries on (pending, due `now`), audited; returns how many.
+    @discardableResult
+    public func deliverHeld(subscriptionID: Int, actor: String, now: Int) throws -> Int {
+        try settleHeld(subscriptionID: subscriptionID, deliver: true, actor: actor, now: now)
+    }
+
+    /// Discards the held deliveries (``DeliveryState/cancelled``), audited; returns how many.
+    @discardableResult
+    public func discardHeld(subscriptionID: Int, actor: String, now: Int) throws -> Int {
+        try settleHeld(subscriptionID: subscriptionID, deliver: false, actor: actor, now: now)
+    }
+
+    private func settleHeld(subscriptionID: Int, deliver: Bool, actor: String, now: Int) throws -> Int {
+        try db.transaction {
+            guard let name = try db.query("SELECT name FROM subscriptions WHERE id = ?", [.of(subscriptionID)]).first?.text("name")
+            else { return 0 }
+            let count = try db.run(
+                "UPDATE deliveries SET state = ?, next_attempt_at = ?, finished_at = ? WHERE subscription_id = ? AND state = ?",
+                [
+                    .of(deliver ? DeliveryState.pending : .cancelled), deliver ? .of(now) : .null, deliver ? .null : .of(now),
+                    .of(subscriptionID), .of(DeliveryState.held),
+                ])
+            guard count > 0 else { return 0 }
+            var changes = AuditChanges()
+            changes.add("held deliveries", String(count), deliver ? "delivered" : "discarded")
+            try AuditLog(db).record(
+                actor: actor, action: deliver ? .deliverHeld : .discardHeld, subscriptionID: subscriptionID, name: name,
+                changes: changes, now: now)
+            return count
+        }
+    }
+
+    /// Failed deliveries (not test sends) that gave up at or after `since`, for one subscription or all.
+    public func failedCount(subscriptionID: Int?, since: Int) throws -> Int {
+        let (condition, bindings) = Self.failedSince(subscriptionID: subscriptionID, since: since)
+        return try db.query("SELECT count(*) AS n FROM deliveries WHERE \(condition)", bindings).first?.int("n") ?? 0
+    }
+
+    private static func failedSince(subscriptionID: Int?, since: Int) -> (String, [SQLValue]) {
+        var condition = "state = ? AND is_test = 0 AND finished_at >= ?"
+        var bindings: [SQLValue] = [.of(DeliveryState.failed), .of(since)]
+        if let subscriptionID {
+            condition += " AND subscription_id = ?"
+            bindings.append(.of(subscriptionID))
+        }
+        return (condition, bindings)
+    }
+
+    /// Re-queues the failed deliveries counted by ``failedCount(subscriptionID:since:)``: due
+    /// `now` (held instead where the subscription is off), audited; returns how many.
+    @discardableResult
+    public func recover(subscriptionID: Int?, since: Int, actor: String, now: Int) throws -> Int {
+        try db.transaction {
+            var name = "All webhooks"
+            if let subscriptionID {
+                guard let found = try db.query("SELECT name FROM subscriptions WHERE id = ?", [.of(subscriptionID)]).first else {
+                    return 0
+                }
+                name = try found.text("name")
+            }
+            let (condition, bindings) = Self.failedSince(subscriptionID: subscriptionID, since: since)
+            let count = try db.run(
+                """
+                UPDATE deliveries SET finished_at = NULL, next_attempt_at = ?,
+                    state = CASE WHEN EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = deliveries.subscription_id
+                        AND s.active = 1 AND s.disabled_reason IS NULL) THEN ? ELSE ? END
+                WHERE \(condition)
+                """, [.of(now), .of(DeliveryState.pending), .of(DeliveryState.held)] + bindings)
+            guard count > 0 else { return 0 }
+            var changes = AuditChanges()
+            changes.add("failed deliveries since \(Timestamp.display(since))", nil, "\(count) re-queued")
+            try AuditLog(db).record(actor: actor, action: .recover, subscriptionID: subscriptionID, name: name, changes: changes, now: now)
+            return count
+        }
+    }
+
+    /// Deletes about `limit` rows — whole finished deliveries that finished before `before`,
+    /// oldest first, with their attempts — in one short transaction; a delivery with more
+    /// attempts than that loses them `limit` at a time first. Returns how many rows went.
+    public func pruneFinished(before: Int, limit: Int) throws -> Int {
+        let limit = max(limit, 1)
+        return try db.transaction {
+            let candidates = try db.query(
+                "SELECT id, attempts FROM deliveries WHERE finished_at < ? ORDER BY finished_at, id LIMIT ?", [.of(before), .of(limit)])
+            var chosen: [JSONValue] = []
+            var rows = 0
+            for candidate in candidates {
+                let id = try candidate.int("id")
+                let cost = try candidate.int("attempts") + 1
+                if rows + cost > limit {
+                    guard chosen.isEmpty else { break }
+                    let deleted = try db.run(
+                        "DELETE FROM delivery_attempts WHERE id IN (SELECT id FROM delivery_attempts WHERE delivery_id = ? ORDER BY id LIMIT ?)",
+                        [.of(id), .of(limit)])
+                    try db.run("UPDATE deliveries SET attempts = attempts - ? WHERE id = ?", [.of(deleted), .of(id)])
+                    return max(deleted, limit)
+                }
+                chosen.append(.int(id))
+                rows += cost
+            }
+            guard !chosen.isEmpty else { return 0 }
+            let ids = JSONValue.array(chosen).serialized()
+            let attempts = try db.run(
+                "DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))", [.text(ids)])
+            return try attempts + db.run("DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(?))", [.text(ids)])
+        }
+    }
+
+    /// The metrics of DESIGN §9, from a handful of indexed reads.
+    public func metrics(now: Int) throws -> MetricsSnapshot {
+        var outcomes: [String: Int] = [:]
+        var buckets = Array(repeating: 0, count: Metrics.bucketBounds.count + 1)
+        var sum = 0.0
+        let labels = Metrics.bucketBounds.map(Metrics.label) + ["+Inf"]
+        for row in try db.query("SELECT name, label, value FROM delivery_metrics") {
+            let name = try row.text("name")
+            let label = try row.text("label")
+            let value = try row.double("value")
+            switch name {
+            case Metrics.outcomeCounter: outcomes[label, default: 0] += Int(value)
+            case Metrics.durationBucket: if let index = labels.firstIndex(of: label) { buckets[index] += Int(value) }
+            case Metrics.durationSum: sum += value
+            default: break
+            }
+        }
+        let pending = try db.query(
+            "SELECT count(*) AS n, min(next_attempt_at) AS oldest FROM deliveries WHERE state = ?", [.of(DeliveryState.pending)]
+        ).first
+        let held = try db.query("SELECT count(*) AS n FROM deliveries WHERE state = ?", [.of(DeliveryState.held)]).first
+        var subscriptions: [SubscriptionStatus: Int] = [:]
+        for row in try db.query(
+            "SELECT active, disabled_reason IS NOT NULL AS disabled, count(*) AS n FROM subscriptions GROUP BY active, disabled_reason IS NOT NULL"
+        ) {
+            let status: SubscriptionStatus = try row.bool("disabled") ? .disabled : (try row.bool("active") ? .active : .inactive)
+            subscriptions[status, default: 0] += try row.int("n")
+        }
+        let oldest = try pending?.optionalInt("oldest")
+        return MetricsSnapshot(
+            deliveriesByOutcome: outcomes, durationBuckets: buckets, durationSum: sum, durationCount: buckets.reduce(0, +),
+            pending: try pending?.int("n") ?? 0, oldestPendingSeconds: oldest.map { max(now - $0, 0) } ?? 0,
+            held: try held?.int("n") ?? 0, subscriptions: subscriptions)
+    }
+
+    /// Active subscriptions failing since `failingBefore` or earlier whose current failing episode
+    /// no operator was told about yet.
+    public func failingUnalerted(failingBefore: Int) throws -> [Int] {
+        try db.query(
+            """
+            SELECT id FROM subscriptions WHERE failing_since <= ? AND active = 1 AND disabled_reason IS NULL
+              AND failing_alerted_since IS NOT failing_since ORDER BY failing_since, id
+            """, [.of(failingBefore)]
+        ).map { row throws(StoreError) in try row.int("id") }
+    }
+
+    /// Marks the failing episode that began at `failingSince` as told; false when another worker
+    /// already did (or the episode ended), so exactly one worker sends each alert.
+    public func markFailingAlerted(subscriptionID: Int, failingSince: Int) throws -> Bool {
+        try db.transaction {
+            try db.run(
+                """
+                UPDATE subscriptions SET failing_alerted_since = failing_since
+                WHERE id = ? AND failing_since = ? AND failing_alerted_since IS NOT failing_since
+                """, [.of(subscriptionID), .of(failingSince)]) == 1
+        }
     }
 
     /// Stores an emitted event and fans it out, in one transaction, to every active subscription
@@ -285,23 +489,25 @@ public struct DeliveryLog: DeliveryBackend {
         }
     }
 
-    /// Disables a subscription automatically (410 Gone, or failing for too long), with the reason shown in the inventory.
-    public func disable(subscriptionID: Int, reason: String, now: Int) throws {
+    /// Disables a subscription automatically (410 Gone, or failing for too long), with the reason
+    /// shown in the inventory; its pending deliveries are held.
+    /// Returns false when it was already disabled (nothing changed).
+    @discardableResult
+    public func disable(subscriptionID: Int, reason: String, now: Int) throws -> Bool {
         try db.transaction {
             guard
                 let name = try db.query("SELECT name FROM subscriptions WHERE id = ? AND disabled_reason IS NULL", [.of(subscriptionID)])
                     .first?.text("name")
-            else { return }
+            else { return false }
             try db.run(
                 "UPDATE subscriptions SET disabled_reason = ?, disabled_at = ?, version = version + 1 WHERE id = ?",
                 [.text(reason), .of(now), .of(subscriptionID)])
-            try db.run(
-                "UPDATE deliveries SET state = ?, next_attempt_at = NULL WHERE subscription_id = ? AND state = ?",
-                [.of(DeliveryState.failed), .of(subscriptionID), .of(DeliveryState.pending)])
+            try Self.holdPending(db, subscriptionID: subscriptionID)
             var changes = AuditChanges()
             changes.add("disabled", nil, reason)
             try AuditLog(db).record(
                 actor: "hookline (automatic)", action: .disable, subscriptionID: subscriptionID, name: name, changes: changes, now: now)
+            return true
         }
     }
 }

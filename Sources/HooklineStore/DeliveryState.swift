@@ -6,10 +6,15 @@ public enum DeliveryState: String, Sendable, CaseIterable {
     case sending
     /// A 2xx answer arrived.
     case succeeded
-    /// Gave up: no retry left, a test send that failed, or the subscription was disabled.
+    /// Gave up: no retry left, or a test send that failed.
     case failed
-    /// Its subscription was inactive or disabled when the attempt came due.
+    /// Discarded: an admin chose not to deliver it after re-activating its subscription (before
+    /// held deliveries existed: its subscription was inactive or disabled when it came due).
     case cancelled
-    /// Waiting for its subscription to be active again; never sent while held, never dropped.
+    /// Queued for a subscription that is inactive or disabled: the worker neither sends nor drops
+    /// it; re-activating offers to deliver (back to ``pending``) or discard (``cancelled``) it.
     case held
+
+    /// The states a delivery ends in; retention deletes these once old enough.
+    public static let finished: [DeliveryState] = [.succeeded, .failed, .cancelled]
 }

@@ -166,6 +166,32 @@ public enum Schema {
         END;
         INSERT INTO subscriptions_search (subscriptions_search) VALUES ('rebuild');
         """,
+        // 7: operations (DESIGN §9). `finished_at` is when a delivery reached a final state
+        // (retention deletes by it); `failing_alerted_since` names the failing episode
+        // (`failing_since`) an operator was last told about; `delivery_metrics` keeps the
+        // Prometheus counters and histogram buckets, updated with each recorded attempt.
+        """
+        ALTER TABLE deliveries ADD COLUMN finished_at INTEGER;
+        UPDATE deliveries SET finished_at = coalesce(
+            (SELECT max(a.at) FROM delivery_attempts a WHERE a.delivery_id = deliveries.id), created_at)
+        WHERE state IN ('\(DeliveryState.succeeded.rawValue)', '\(DeliveryState.failed.rawValue)', '\(DeliveryState.cancelled.rawValue)');
+        CREATE INDEX deliveries_finished ON deliveries (finished_at) WHERE finished_at IS NOT NULL;
+        ALTER TABLE subscriptions ADD COLUMN failing_alerted_since INTEGER;
+        CREATE INDEX subscriptions_failing ON subscriptions (failing_since) WHERE failing_since IS NOT NULL;
+        CREATE INDEX subscriptions_by_status ON subscriptions (active, disabled_reason IS NOT NULL);
+        CREATE TABLE delivery_metrics (
+            name TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            value REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (name, label)
+        ) WITHOUT ROWID;
+        INSERT INTO delivery_metrics (name, label, value)
+            SELECT '\(Metrics.outcomeCounter)', outcome, count(*) FROM delivery_attempts GROUP BY outcome;
+        INSERT INTO delivery_metrics (name, label, value)
+            SELECT '\(Metrics.durationBucket)', \(Metrics.bucketExpression("latency_ms")), count(*) FROM delivery_attempts GROUP BY 2;
+        INSERT INTO delivery_metrics (name, label, value)
+            SELECT '\(Metrics.durationSum)', '', total(latency_ms) / 1000.0 FROM delivery_attempts;
+        """,
     ]
 
     public static var currentVersion: Int { migrations.count }

@@ -138,8 +138,9 @@ public protocol DeliveryBackend {
     func record(
         _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
     ) throws -> Int?
-    /// Marks a delivery ``DeliveryState/cancelled`` (its subscription was inactive or disabled) and releases any claim on it.
-    func cancel(deliveryID: Int) throws
+    /// Marks a pending delivery ``DeliveryState/held`` (its subscription is inactive or disabled)
+    /// and releases any claim on it: the worker neither sends nor drops it.
+    func hold(deliveryID: Int) throws
     /// Stores an event and fans it out in one transaction; returns the deliveries created (0 for a repeated event id).
     func emit(eventID: String, eventType: String, agentUUID: String?, body: String, now: Int) throws -> Int
     /// Attempts across all subscriptions, newest first, filtered and paged by keyset; the cost
@@ -152,8 +153,47 @@ public protocol DeliveryBackend {
     func hourly(subscriptionID: Int, since: Int) throws -> [HourlyAttempts]
     /// Stores and fans out a batch of events in one transaction (the API's `POST /events`, `emit --batch`).
     func ingest(_ events: [PreparedEvent], now: Int) throws -> IngestResult
-    /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``) and fails its pending deliveries.
-    func disable(subscriptionID: Int, reason: String, now: Int) throws
+    /// Disables a subscription automatically with `reason` (audited as ``AuditAction/disable``)
+    /// and holds its pending deliveries; false (nothing changed) when it already was disabled.
+    @discardableResult
+    func disable(subscriptionID: Int, reason: String, now: Int) throws -> Bool
+
+    // MARK: Operations (DESIGN §9)
+
+    /// How many deliveries of a subscription are ``DeliveryState/held``. Switching a subscription
+    /// off (``SubscriptionBackend/setActive(id:active:expectedVersion:actor:now:)``, an edit with
+    /// Active off) or disabling it holds its pending deliveries in the same transaction.
+    func heldCount(subscriptionID: Int) throws -> Int
+    /// Sends a subscription's held deliveries on: pending and due `now`, in one transaction with an
+    /// ``AuditAction/deliverHeld`` entry; returns how many (0: nothing changed, nothing audited).
+    @discardableResult
+    func deliverHeld(subscriptionID: Int, actor: String, now: Int) throws -> Int
+    /// Discards a subscription's held deliveries (``DeliveryState/cancelled``), in one transaction
+    /// with an ``AuditAction/discardHeld`` entry; returns how many.
+    @discardableResult
+    func discardHeld(subscriptionID: Int, actor: String, now: Int) throws -> Int
+    /// How many deliveries (test sends excepted) gave up as ``DeliveryState/failed`` at or after
+    /// `since`, for one subscription or (nil) all.
+    func failedCount(subscriptionID: Int?, since: Int) throws -> Int
+    /// Re-queues exactly what ``failedCount(subscriptionID:since:)`` counts: pending and due `now`
+    /// (held where the subscription is off), in one transaction with an ``AuditAction/recover``
+    /// entry (for all subscriptions: one entry without a subscription); returns how many.
+    @discardableResult
+    func recover(subscriptionID: Int?, since: Int, actor: String, now: Int) throws -> Int
+    /// Retention: deletes at most `limit` rows — attempts of deliveries that finished
+    /// (succeeded, failed, cancelled) before `before`, then such deliveries once they have no
+    /// attempts left — in one short transaction. Returns how many rows went; the caller repeats
+    /// while it gets `limit`, so no transaction holds the write lock for long.
+    func pruneFinished(before: Int, limit: Int) throws -> Int
+    /// The Prometheus figures of DESIGN §9; reads a few rows (counters are kept with each
+    /// recorded attempt), never scans the log. See ``Metrics/render(store:now:)``.
+    func metrics(now: Int) throws -> MetricsSnapshot
+    /// Active subscriptions whose failing streak began at or before `failingBefore` and whose
+    /// current episode was not alerted yet (ids, longest failing first).
+    func failingUnalerted(failingBefore: Int) throws -> [Int]
+    /// Marks the failing episode that began at `failingSince` as alerted; true only for the one
+    /// caller that changed it (so each episode is told once, whatever the number of workers).
+    func markFailingAlerted(subscriptionID: Int, failingSince: Int) throws -> Bool
 }
 
 /// What ``SubscriptionBackend/create(_:secret:creationToken:revealBinding:actor:now:)`` did.

@@ -208,6 +208,7 @@ public struct SubscriptionStore: SubscriptionBackend {
                         .of(clearsDisable), .of(clearsDisable), .of(clearsDisable), .of(id),
                     ])
                 try replaceScope(id: id, draft: draft)
+                if !draft.active { try DeliveryLog.holdPending(db, subscriptionID: id) }
                 try AuditLog(db).record(actor: actor, action: .update, subscriptionID: id, name: draft.name, changes: changes, now: now)
             }
         } catch let error as ChangeError {
@@ -232,6 +233,7 @@ public struct SubscriptionStore: SubscriptionBackend {
                         failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
                     WHERE id = ?
                     """, [.of(active), .of(now), .of(active), .of(active), .of(active), .of(id)])
+                if !active { try DeliveryLog.holdPending(db, subscriptionID: id) }
                 var changes = AuditChanges()
                 changes.add("active", current.active ? "yes" : "no", active ? "yes" : "no")
                 if active, let reason = current.disabledReason { changes.add("disabled", reason, "cleared") }

@@ -1,3 +1,5 @@
+import HooklineCore
+
 #if canImport(Glibc)
     import Glibc
 #endif

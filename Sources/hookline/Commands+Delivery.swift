@@ -73,6 +73,8 @@ extension Commands {
     /// + timeout + 31 s; never shorter than one attempt) so no other worker sends it. `--once`
     /// attempts everything due now and exits. Without it a failing round (say, the database is
     /// busy for longer than its timeout) is reported and retried; its claims expire on their own.
+    /// After each round the worker deletes what `delivery_retention` lets go (in small batches)
+    /// and tells the operator about failing subscriptions (DESIGN §9).
     static func deliver(_ config: Configuration, _ args: [String]) throws {
         var once = false
         var lease = Dispatcher.defaultLease(for: config)
@@ -112,6 +114,7 @@ extension Commands {
             let count: Int
             do {
                 count = try dispatcher.runDue(now: Timestamp.now(), limit: batch, lease: lease)
+                try dispatcher.maintain(now: Timestamp.now())
             } catch {
                 if once { throw error }
                 CommandLine.write("hookline deliver: \(error); trying again in 1 s\n", to: 2)
@@ -124,6 +127,7 @@ extension Commands {
                 sleep(1)
             }
         }
+        dispatcher.notifier.finish()
         say("delivered \(total) attempt\(total == 1 ? "" : "s")")
     }
 }

@@ -51,9 +51,9 @@ struct DisableTests {
         let subscription = try fixture.subscription(id)
         #expect(subscription.status == .disabled)
         #expect(subscription.disabledReason == "deliveries failed continuously for 5 days (last: The receiver answered HTTP 500)")
-        // What was still waiting is given up, not sent to a disabled subscription.
-        #expect(try fixture.delivery(first).state == .failed)
-        #expect(try fixture.delivery(second).state == .failed)
+        // What was still waiting is held, neither sent to a disabled subscription nor dropped.
+        #expect(try fixture.delivery(first).state == .held)
+        #expect(try fixture.delivery(second).state == .held)
         fixture.now += 86400
         #expect(try fixture.runWorker() == 0)
     }
@@ -78,15 +78,15 @@ struct DisableTests {
         #expect(try fixture.subscription(failing).failingSince == nil)
     }
 
-    @Test("Deliveries due for an inactive subscription are cancelled, not sent")
-    func inactiveCancels() throws {
+    @Test("Deliveries queued for a subscription switched off are held, not sent")
+    func inactiveHolds() throws {
         let fixture = try DispatchFixture()
         let id = try fixture.subscribe("/ok")
         let delivery = try fixture.emit(to: id)
         try fixture.store.store.setActive(id: id, active: false, expectedVersion: nil, actor: "alice", now: fixture.now)
         #expect(try fixture.runWorker() == 0)
         let current = try fixture.delivery(delivery)
-        #expect(current.state == .cancelled)
+        #expect(current.state == .held)
         #expect(current.nextAttemptAt == nil)
         #expect(fixture.receiver.requests().isEmpty)
     }

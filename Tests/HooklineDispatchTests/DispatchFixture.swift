@@ -14,6 +14,10 @@ final class DispatchFixture {
     var now = 1_776_600_000
     /// What the dispatcher's random source returns (0..<1); 0.5 means no jitter.
     var jitter = 0.5
+    /// Changes to the dev config below (operator notifications, retention).
+    var settings: (inout Configuration) -> Void = { _ in }
+    /// What the dispatcher logged (failed notifications).
+    var logged: [String] = []
 
     init() throws {
         store = try StoreFixture()
@@ -28,11 +32,14 @@ final class DispatchFixture {
         config.allowHTTP = true
         config.allowedPrivateTargets = [IPRange(cidr: "127.0.0.0/8")!]
         config.timeout = 10
+        settings(&config)
         return config
     }
 
     var dispatcher: Dispatcher {
-        Dispatcher(store: store.backend, config: config, clock: { [unowned self] in now }, random: { [unowned self] in jitter })
+        Dispatcher(
+            store: store.backend, config: config, clock: { [unowned self] in now }, random: { [unowned self] in jitter },
+            log: { [unowned self] in logged.append($0) })
     }
 
     /// A subscription to `conversation.ended` delivering to the receiver's `path`.

@@ -172,3 +172,32 @@ import Testing
         #expect(throws: ConfigurationError.self) { try Configuration.parse("max_concurrent_test_sends = 0\n", path: "/h.conf") }
     }
 }
+
+@Suite("Configuration: operations keys (DESIGN §9)")
+struct OperationsConfigurationTests {
+    @Test func defaultsAndDurations() throws {
+        let defaults = try Configuration.parse("", path: "/etc/hookline/hookline.conf")
+        #expect(defaults.deliveryRetention == 30 * 86400)
+        #expect(defaults.failingAlertAfter == 3600)
+        #expect(defaults.operatorWebhookURL == nil && defaults.notifyCommand == nil)
+        let config = try Configuration.parse(
+            """
+            delivery_retention = 7d
+            failing_alert_after = 90m
+            operator_webhook_url = https://ops.example.com/hookline
+            operator_webhook_secret = whsec_abc
+            notify_command = mail -s "Hookline" ops@example.com
+            """, path: "/etc/hookline/hookline.conf")
+        #expect(config.deliveryRetention == 7 * 86400)
+        #expect(config.failingAlertAfter == 5400)
+        #expect(config.operatorWebhookURL == "https://ops.example.com/hookline")
+        #expect(config.operatorWebhookSecret == "whsec_abc")
+        #expect(config.notifyCommand == #"mail -s "Hookline" ops@example.com"#)
+    }
+
+    @Test func badValuesNameTheLine() {
+        #expect(throws: ConfigurationError.self) { try Configuration.parse("delivery_retention = forever", path: "c") }
+        #expect(throws: ConfigurationError.self) { try Configuration.parse("delivery_retention = 0", path: "c") }
+        #expect(throws: ConfigurationError.self) { try Configuration.parse("operator_webhook_url = ftp://x", path: "c") }
+    }
+}

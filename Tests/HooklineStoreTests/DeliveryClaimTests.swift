@@ -151,12 +151,12 @@ import Testing
         #expect(try fixture.scalar("SELECT failing_since FROM subscriptions") == fixture.now + 15)
     }
 
-    @Test func cancellingReleasesTheClaim() throws {
+    @Test func holdingReleasesTheClaim() throws {
         let fixture = try F()
         try emit(fixture, count: 1)
         let claim = try fixture.deliveries.claimDue(now: fixture.now, lease: 10, limit: 1)
-        try fixture.deliveries.cancel(deliveryID: try #require(claim.deliveries.first).id)
-        #expect(try fixture.scalar("SELECT count(*) FROM deliveries WHERE state = 'cancelled' AND claim IS NULL") == 1)
+        try fixture.deliveries.hold(deliveryID: try #require(claim.deliveries.first).id)
+        #expect(try fixture.scalar("SELECT count(*) FROM deliveries WHERE state = 'held' AND claim IS NULL") == 1)
     }
 
     @Test func aVersionTwoDatabaseGainsTheLeaseColumnsAndKeepsItsDeliveries() throws {

@@ -58,6 +58,7 @@ import Testing
             AuditAction.allCases.map(\.rawValue) == [
                 "create", "update", "activate", "deactivate", "delete", "generate_secret", "regenerate_secret", "remove_secret", "disable",
                 "create_token", "revoke_token",
+                "deliver_held", "discard_held", "recover",
             ])
         #expect(
             AttemptOutcome.allCases.map(\.rawValue) == [

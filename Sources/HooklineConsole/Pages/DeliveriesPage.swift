@@ -18,6 +18,8 @@ enum DeliveriesPage {
         values["has_next"] = .bool(hasNext)
         values["previous_link"] = .text(context.links.deliveries(subscription.id, page: page - 1))
         values["next_link"] = .text(context.links.deliveries(subscription.id, page: page + 1))
+        values["action"] = .text(context.links.recover(subscription.id))
+        values["since"] = .text(Timestamp.minute(context.now - 86400))
         return try context.page("deliveries", title: "Deliveries · \(subscription.name)", values)
     }
 

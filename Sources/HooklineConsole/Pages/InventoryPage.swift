@@ -36,6 +36,7 @@ enum InventoryPage {
             "dir": .text(query.descending ? "desc" : "asc"),
             "clear_filters": .text(context.links.inventory()),
             "new_link": .text(context.links.new),
+            "recover_link": .text(context.links.recover()),
             "page": .int(query.page),
             "has_previous": .bool(query.page > 1),
             "has_next": .bool(page.hasNextPage),

@@ -57,6 +57,9 @@ enum SubscriptionFormPage {
         } catch .failed(let detail) {
             throw PageFailure.internalError(detail)
         }
+        if form.draft.active, try context.store.deliveries.heldCount(subscriptionID: subscription.id) > 0 {
+            return .redirect(to: context.links.held(subscription.id))
+        }
         return .redirect(to: context.links.subscription(subscription.id, notice: .saved))
     }
 
