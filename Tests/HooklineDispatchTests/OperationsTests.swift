@@ -142,8 +142,11 @@ struct OperatorNotificationTests {
         let directory = TemporaryDirectory(prefix: "hookline-notify")
         let output = directory.path + "/notified.jsonl"
         let secret = try SigningSecret.generate()
+        // Values, not the fixture, in the stored closure: capturing the fixture would keep it
+        // (and its temporary directory and receiver) alive after the test.
+        let operatorURL = fixture.receiver.url("/ok/operator")
         fixture.settings = {
-            $0.operatorWebhookURL = fixture.receiver.url("/ok/operator")
+            $0.operatorWebhookURL = operatorURL
             $0.operatorWebhookSecret = secret
             $0.failingAlertAfter = 3600
             $0.notifyCommand = "cat >> '\(output)'; echo >> '\(output)'"
@@ -186,7 +189,8 @@ struct OperatorNotificationTests {
     @Test("An automatic disable is reported with its reason")
     func disabledIsReported() throws {
         let fixture = try DispatchFixture()
-        fixture.settings = { $0.operatorWebhookURL = fixture.receiver.url("/ok/operator") }
+        let operatorURL = fixture.receiver.url("/ok/operator")
+        fixture.settings = { $0.operatorWebhookURL = operatorURL }
         let id = try fixture.subscribe("/gone/receiver")
         try fixture.emit(to: id)
         try fixture.runWorker()

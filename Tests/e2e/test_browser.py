@@ -390,6 +390,24 @@ def test_inventory_screenshot(server, browser, artifacts_dir):
     save_screenshot(browser, artifacts_dir, "inventory", server.kind)
 
 
+def test_operations_pages_screenshots(server, browser, artifacts_dir):
+    """The all-deliveries log and the health chart as an operator sees them (README screenshots)."""
+    seed_catalogue(server)
+    populate_inventory(server)
+    server.open(browser, "/deliveries")
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr[data-attempt]")
+    assert len(rows) == 48, "12 attempts for each of the 4 webhooks, newest first"
+    assert horizontal_overflow(browser) <= 0
+    save_screenshot(browser, artifacts_dir, "deliveries", server.kind)
+    crm = server.sql("SELECT id FROM subscriptions WHERE name = 'CRM sync'")[0]["id"]
+    server.open(browser, f"/{crm}")
+    chart = browser.find_element(By.CSS_SELECTOR, "svg.chart")
+    assert chart.find_elements(By.CSS_SELECTOR, "rect.bar-failed"), "failures are drawn"
+    assert "In the last 7 days: 12 attempts" in browser.find_element(By.CSS_SELECTOR, ".chart-summary").text
+    browser.execute_script("arguments[0].scrollIntoView()", chart)
+    save_screenshot(browser, artifacts_dir, "health", server.kind)
+
+
 @pytest.mark.servers("nginx")
 def test_accessibility(server, browser, artifacts_dir):
     seed_catalogue(server)
