@@ -364,7 +364,7 @@ def record_attempts(server, sid: int, count: int = 6) -> None:
     sql_write(server, f"""
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
 INSERT INTO deliveries (subscription_id, event_id, event_type, body, state, attempts, created_at)
-  SELECT {sid}, 'evt-seed-{sid}-' || i, 'conversation.ended', '{{}}', 'succeeded', 1, unixepoch() - i * 1800 FROM n;
+  SELECT {sid}, 'evt-seed-{sid}-' || i, 'conversation.ended', '{{}}', 'succeeded', 1, unixepoch() - ({count} + 1 - i) * 1800 FROM n;
 INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body, status_code,
     latency_ms, outcome, message)
   SELECT d.id, {sid}, 1, d.created_at, 'https://example.com/h', '[]', '{{}}',
