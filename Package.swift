@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "HooklineConsole",
             dependencies: ["HooklineCore", "HooklineCGI", "HooklineTemplates", "HooklineStore", "HooklineSigning", "HooklineAPI"]),
-        .target(name: "HooklineSender", dependencies: ["HooklineConsole", "HooklineDispatch"]),
+        .target(name: "HooklineSender", dependencies: ["HooklineConsole", "HooklineAPI", "HooklineDispatch"]),
 
         // Thin executables.
         .executableTarget(name: "hookline-console", dependencies: ["HooklineConsole"]),

@@ -20,6 +20,10 @@ public enum API {
         APIRoute(.post, "subscriptions/{id}/secret", .admin, SubscriptionsEndpoint.rotateSecret),
         APIRoute(.delete, "subscriptions/{id}/secret", .admin, SubscriptionsEndpoint.removeSecret),
         APIRoute(.get, "subscriptions/{id}/deliveries", .admin, SubscriptionsEndpoint.deliveries),
+        APIRoute(.post, "subscriptions/{id}/test", .admin, sends: true, SendingEndpoint.test),
+        APIRoute(.post, "subscriptions/{id}/deliveries/{n}/resend", .admin, sends: true, SendingEndpoint.resend),
+        APIRoute(.post, "subscriptions/{id}/recover", .admin, OperationsEndpoint.recover),
+        APIRoute(.get, "metrics", .metrics, OperationsEndpoint.metrics),
     ]
 
     /// True for a request the API answers (anything below `/api/`, so even a wrong version
@@ -28,17 +32,40 @@ public enum API {
         pathInfo == "/api" || pathInfo.hasPrefix(Request.apiPrefix)
     }
 
+    /// True when `method` on `pathInfo` is an endpoint that sends webhooks (test send, resend):
+    /// `hookline-console` hands such a request to `hookline-send` before reading its body, as it
+    /// does for the console's sending routes.
+    public static func sends(method: HTTPMethod, pathInfo: String) -> Bool {
+        guard let (route, _) = match(pathInfo).first(where: { $0.0.method == method.servedAs }) else { return false }
+        return route.sends && method == .post
+    }
+
+    /// The answer when the hand-off to the sending program failed (`failure` goes to the error log).
+    public static func handOffFailed(_ failure: String) -> Response {
+        var response = Problem.internalError("this endpoint sends webhooks and \(failure)").response
+        response.setHeader("Cache-Control", "no-store")
+        return response
+    }
+
+    /// The routes whose pattern matches `pathInfo`, with their parameters.
+    static func match(_ pathInfo: String) -> [(APIRoute, [Int])] {
+        guard pathInfo.hasPrefix(prefix + "/") else { return [] }
+        let path = Array(pathInfo.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false).dropFirst())
+        return routes.compactMap { route in route.match(path).map { (route, $0) } }
+    }
+
     /// The answer to a request that could not be decoded (body too large, bad query …).
     public static func undecodable(status: HTTPStatus, message: String) -> Response {
         let kind = status == .payloadTooLarge ? "too-large" : status == .unsupportedMediaType ? "unsupported-media-type" : "bad-request"
         return Problem(status, kind, status.reason, message).response
     }
 
-    /// Answers one API request. Tests call this directly with a built `Request`.
-    public static func respond(to request: Request) -> Response {
+    /// Answers one API request. Tests call this directly with a built `Request`. `sender` (in
+    /// `hookline-send`) is given to the endpoints that send.
+    public static func respond(to request: Request, sender: (any APISender)? = nil) -> Response {
         var response: Response
         do {
-            response = try dispatch(request)
+            response = try dispatch(request, sender: sender)
         } catch let problem as Problem {
             response = problem.response
         } catch {
@@ -48,13 +75,11 @@ public enum API {
         return response
     }
 
-    static func dispatch(_ request: Request) throws -> Response {
+    static func dispatch(_ request: Request, sender: (any APISender)?) throws -> Response {
         guard request.pathInfo.hasPrefix(prefix + "/") else {
             throw Problem.notFound("The API lives at \(request.scriptName)\(prefix)/; see \(request.scriptName)\(prefix)/openapi.json.")
         }
-        let segments = request.pathInfo.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        let path = Array(segments)
-        let matches = routes.compactMap { route in route.match(path).map { (route, $0) } }
+        let matches = match(request.pathInfo)
         guard !matches.isEmpty else {
             throw Problem.notFound("There is no endpoint at \(request.pathInfo); see \(request.scriptName)\(prefix)/openapi.json.")
         }
@@ -96,7 +121,9 @@ public enum API {
         guard token.scope.covers(scope) else {
             throw Problem.forbidden("The token “\(token.name)” has scope \(token.scope.rawValue); this endpoint needs \(scope.rawValue).")
         }
-        return try handler(APIContext(request: request, config: config, store: store, token: token, now: now), parameters)
+        let context = APIContext(
+            request: request, config: config, store: store, token: token, now: now, sender: route.sends ? sender : nil)
+        return try handler(context, parameters)
     }
 
     static func loadConfig(_ request: Request) throws -> Configuration {

@@ -7,6 +7,8 @@ struct APIRoute: Sendable {
     let method: HTTPMethod
     /// Below `<mount>/api/v1`; `{id}` and `{n}` are positive integers.
     let pattern: [String]
+    /// True where a POST sends webhooks: served by `hookline-send`, which gives it an ``APISender``.
+    let sends: Bool
     let handler: Handler
 
     enum Handler: Sendable {
@@ -16,15 +18,20 @@ struct APIRoute: Sendable {
         case token(TokenScope, @Sendable (APIContext, [Int]) throws -> Response)
     }
 
-    init(_ method: HTTPMethod, _ path: String, _ scope: TokenScope, _ handler: @escaping @Sendable (APIContext, [Int]) throws -> Response) {
+    init(
+        _ method: HTTPMethod, _ path: String, _ scope: TokenScope, sends: Bool = false,
+        _ handler: @escaping @Sendable (APIContext, [Int]) throws -> Response
+    ) {
         self.method = method
         self.pattern = path.split(separator: "/").map(String.init)
+        self.sends = sends
         self.handler = .token(scope, handler)
     }
 
     init(_ method: HTTPMethod, _ path: String, open handler: @escaping @Sendable (Request) -> Response) {
         self.method = method
         self.pattern = path.split(separator: "/").map(String.init)
+        self.sends = false
         self.handler = .open(handler)
     }
 
@@ -51,13 +58,24 @@ final class APIContext {
     let store: Store
     let token: APIToken
     let now: Int
+    private let sender: (any APISender)?
 
-    init(request: Request, config: Configuration, store: Store, token: APIToken, now: Int) {
+    init(request: Request, config: Configuration, store: Store, token: APIToken, now: Int, sender: (any APISender)? = nil) {
         self.request = request
         self.config = config
         self.store = store
         self.token = token
         self.now = now
+        self.sender = sender
+    }
+
+    /// What sends webhooks for this request: given only to routes that send, in `hookline-send`
+    /// (the console hands them over before reading the body); anywhere else a wiring fault.
+    func webhookSender() throws -> any APISender {
+        guard let sender else {
+            throw Problem.internalError("this endpoint sends webhooks, which only hookline-send can do; the hand-off did not happen")
+        }
+        return sender
     }
 
     /// `<mount>/api/v1`

@@ -652,7 +652,7 @@ enum OpenAPIDocument {
            "get": {
             "operationId": "listDeliveries",
             "summary": "Delivery attempts",
-            "description": "Newest first, one page at a time; pass `next` as `after`.\n\nToken scope: `admin`.",
+            "description": "Newest first, one page at a time; pass `next` as `after`. `status` keeps only attempts that were delivered or failed, or those of deliveries now pending a retry or held (as the console's all-deliveries log).\n\nToken scope: `admin`.",
             "tags": [
              "subscriptions"
             ],
@@ -696,6 +696,20 @@ enum OpenAPIDocument {
               "$ref": "#/components/parameters/Limit"
              },
              {
+              "name": "status",
+              "in": "query",
+              "description": "`delivered` or `failed` (how the attempt ended), `pending` or `held` (where its delivery is now).",
+              "schema": {
+               "type": "string",
+               "enum": [
+                "delivered",
+                "failed",
+                "pending",
+                "held"
+               ]
+              }
+             },
+             {
               "name": "after",
               "in": "query",
               "description": "The `next` cursor of the previous page.",
@@ -705,6 +719,227 @@ enum OpenAPIDocument {
               }
              }
             ]
+           }
+          },
+          "/subscriptions/{id}/deliveries/{n}/resend": {
+           "parameters": [
+            {
+             "$ref": "#/components/parameters/SubscriptionId"
+            },
+            {
+             "$ref": "#/components/parameters/AttemptId"
+            }
+           ],
+           "post": {
+            "operationId": "resendDelivery",
+            "summary": "Resend a delivery now",
+            "description": "Sends the delivery of attempt `n` again now — same event id and body, new timestamp and signature — and answers the new attempt, whatever the receiver said (see `outcome`). No body. Test sends and resends run at most `max_concurrent_test_sends` at once; beyond that a 503 with `Retry-After`.\n\nToken scope: `admin`.",
+            "tags": [
+             "subscriptions"
+            ],
+            "responses": {
+             "200": {
+              "description": "The new attempt.",
+              "headers": {
+               "Cache-Control": {
+                "$ref": "#/components/headers/CacheControl"
+               }
+              },
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Attempt"
+                }
+               }
+              }
+             },
+             "401": {
+              "$ref": "#/components/responses/Problem401"
+             },
+             "403": {
+              "$ref": "#/components/responses/Problem403"
+             },
+             "404": {
+              "$ref": "#/components/responses/Problem404"
+             },
+             "500": {
+              "$ref": "#/components/responses/Problem500"
+             },
+             "503": {
+              "$ref": "#/components/responses/Problem503"
+             }
+            }
+           }
+          },
+          "/subscriptions/{id}/test": {
+           "parameters": [
+            {
+             "$ref": "#/components/parameters/SubscriptionId"
+            }
+           ],
+           "post": {
+            "operationId": "sendTest",
+            "summary": "Send a test event now",
+            "description": "Sends a sample event of `event_type` (one of the subscription's event types) now, signed like every delivery, active or not, and answers the attempt: the request headers, the receiver's status, the latency and the outcome — never the secret. Test sends and resends run at most `max_concurrent_test_sends` at once; beyond that a 503 with `Retry-After`.\n\nToken scope: `admin`.",
+            "tags": [
+             "subscriptions"
+            ],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/TestSend"
+               }
+              }
+             }
+            },
+            "responses": {
+             "200": {
+              "description": "The attempt (a receiver's failure is an attempt too: see `outcome`).",
+              "headers": {
+               "Cache-Control": {
+                "$ref": "#/components/headers/CacheControl"
+               }
+              },
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Attempt"
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Problem400"
+             },
+             "401": {
+              "$ref": "#/components/responses/Problem401"
+             },
+             "403": {
+              "$ref": "#/components/responses/Problem403"
+             },
+             "404": {
+              "$ref": "#/components/responses/Problem404"
+             },
+             "415": {
+              "$ref": "#/components/responses/Problem415"
+             },
+             "422": {
+              "$ref": "#/components/responses/Problem422"
+             },
+             "500": {
+              "$ref": "#/components/responses/Problem500"
+             },
+             "503": {
+              "$ref": "#/components/responses/Problem503"
+             }
+            }
+           }
+          },
+          "/subscriptions/{id}/recover": {
+           "parameters": [
+            {
+             "$ref": "#/components/parameters/SubscriptionId"
+            }
+           ],
+           "post": {
+            "operationId": "recoverDeliveries",
+            "summary": "Re-queue failed deliveries",
+            "description": "Re-queues the subscription's deliveries that gave up as failed at or after `since` (test sends excepted): pending and due now, or held while the subscription is off. Audited as `token:<name>`.\n\nToken scope: `admin`.",
+            "tags": [
+             "subscriptions"
+            ],
+            "requestBody": {
+             "required": true,
+             "content": {
+              "application/json": {
+               "schema": {
+                "$ref": "#/components/schemas/Recover"
+               }
+              }
+             }
+            },
+            "responses": {
+             "202": {
+              "description": "How many deliveries were re-queued.",
+              "headers": {
+               "Cache-Control": {
+                "$ref": "#/components/headers/CacheControl"
+               }
+              },
+              "content": {
+               "application/json": {
+                "schema": {
+                 "$ref": "#/components/schemas/Recovered"
+                }
+               }
+              }
+             },
+             "400": {
+              "$ref": "#/components/responses/Problem400"
+             },
+             "401": {
+              "$ref": "#/components/responses/Problem401"
+             },
+             "403": {
+              "$ref": "#/components/responses/Problem403"
+             },
+             "404": {
+              "$ref": "#/components/responses/Problem404"
+             },
+             "415": {
+              "$ref": "#/components/responses/Problem415"
+             },
+             "422": {
+              "$ref": "#/components/responses/Problem422"
+             },
+             "500": {
+              "$ref": "#/components/responses/Problem500"
+             },
+             "503": {
+              "$ref": "#/components/responses/Problem503"
+             }
+            }
+           }
+          },
+          "/metrics": {
+           "get": {
+            "operationId": "metrics",
+            "summary": "Prometheus metrics",
+            "description": "The Prometheus text exposition (format 0.0.4) of the delivery figures: `hookline_deliveries_total{outcome}`, `hookline_delivery_duration_seconds` (histogram), `hookline_deliveries_pending`, `hookline_oldest_pending_seconds`, `hookline_deliveries_held`, `hookline_subscriptions{status}`.\n\nToken scope: `metrics` or `admin`.",
+            "tags": [
+             "meta"
+            ],
+            "responses": {
+             "200": {
+              "description": "The metrics.",
+              "headers": {
+               "Cache-Control": {
+                "$ref": "#/components/headers/CacheControl"
+               }
+              },
+              "content": {
+               "text/plain": {
+                "schema": {
+                 "type": "string"
+                }
+               }
+              }
+             },
+             "401": {
+              "$ref": "#/components/responses/Problem401"
+             },
+             "403": {
+              "$ref": "#/components/responses/Problem403"
+             },
+             "500": {
+              "$ref": "#/components/responses/Problem500"
+             },
+             "503": {
+              "$ref": "#/components/responses/Problem503"
+             }
+            }
            }
           }
          },
@@ -743,6 +978,16 @@ enum OpenAPIDocument {
              "type": "integer",
              "minimum": 1,
              "maximum": 100
+            }
+           },
+           "AttemptId": {
+            "name": "n",
+            "in": "path",
+            "required": true,
+            "description": "An attempt's `id`, as `GET …/deliveries` lists it.",
+            "schema": {
+             "type": "integer",
+             "minimum": 1
             }
            }
           },
@@ -910,10 +1155,16 @@ enum OpenAPIDocument {
             }
            },
            "Problem503": {
-            "description": "The database is unavailable; try again later (`Retry-After`).",
+            "description": "The database is unavailable, or (test send, resend) every send slot is busy; try again later (`Retry-After`).",
             "headers": {
              "Cache-Control": {
               "$ref": "#/components/headers/CacheControl"
+             },
+             "Retry-After": {
+              "description": "Seconds to wait before trying again.",
+              "schema": {
+               "type": "string"
+              }
              }
             },
             "content": {
@@ -1493,6 +1744,46 @@ enum OpenAPIDocument {
                "string",
                "null"
               ]
+             }
+            }
+           },
+           "TestSend": {
+            "type": "object",
+            "required": [
+             "event_type"
+            ],
+            "additionalProperties": false,
+            "properties": {
+             "event_type": {
+              "type": "string",
+              "description": "One of the subscription's event types."
+             }
+            }
+           },
+           "Recover": {
+            "type": "object",
+            "required": [
+             "since"
+            ],
+            "additionalProperties": false,
+            "properties": {
+             "since": {
+              "type": "string",
+              "format": "date-time",
+              "description": "RFC 3339 with seconds and offset, like `2026-04-19T14:30:00Z`."
+             }
+            }
+           },
+           "Recovered": {
+            "type": "object",
+            "required": [
+             "queued"
+            ],
+            "additionalProperties": false,
+            "properties": {
+             "queued": {
+              "type": "integer",
+              "minimum": 0
              }
             }
            }

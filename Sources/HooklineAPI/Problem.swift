@@ -70,7 +70,7 @@ public struct Problem: Error, Sendable {
         invalid([field: [message]])
     }
 
-    static func internalError(_ detail: String) -> Problem {
+    public static func internalError(_ detail: String) -> Problem {
         // The detail goes to the server's error log, under a reference the client sees.
         let reference = Identifier.token(byteCount: 4)
         CGIProcess.write(Array("hookline-api [\(reference)] \(detail.replacing("\n", with: " "))\n".utf8), to: 2)

@@ -239,34 +239,48 @@ enum SubscriptionsEndpoint {
         return .noContent
     }
 
+    /// Attempts newest first, optionally only `status` (delivered, failed, pending, held — as the
+    /// console's all-deliveries log), read by keyset: `next` is the last attempt's id.
     @Sendable static func deliveries(_ context: APIContext, _ parameters: [Int]) throws -> Response {
         let current = try load(context, parameters[0])
         var errors: [String: [String]] = [:]
-        let pageSize = limit(context.request, &errors)
-        var page = 1
+        var query = DeliveryLogQuery()
+        query.subscriptionID = current.id
+        query.pageSize = limit(context.request, &errors)
+        if let status = single(context.request, "status", &errors) {
+            if let value = DeliveryLogQuery.Status(rawValue: status) {
+                query.status = value
+            } else {
+                errors["status", default: []].append("Use delivered, failed, pending or held.")
+            }
+        }
         if let after = single(context.request, "after", &errors) {
-            if let value = Int(after), value >= 2, value <= 1_000_000 {
-                page = value
+            if let value = Int(after), value > 0, String(value) == after {
+                query.before = value
             } else {
                 errors["after", default: []].append("Not a cursor from a previous page's `next`.")
             }
         }
         guard errors.isEmpty else { throw Problem.invalid(errors, detail: "Some query parameters are invalid.") }
-        let (attempts, hasNext) = try context.store.deliveries.attempts(subscriptionID: current.id, page: page, pageSize: pageSize)
-        let data: [JSONValue] = attempts.map { a in
-            .object([
-                ("id", .int(a.id)), ("delivery_id", .int(a.deliveryID)), ("attempt", .int(a.attempt)), ("at", .string(Timestamp.iso(a.at))),
-                ("event_id", .string(a.eventID)), ("event_type", .string(a.eventType)), ("test", .bool(a.isTest)), ("url", .string(a.url)),
-                ("status_code", a.statusCode.map(JSONValue.int) ?? .null),
-                ("latency_ms", .number(String(Int(a.latencyMilliseconds.rounded())))),
-                ("outcome", .string(a.outcome.rawValue)), ("succeeded", .bool(a.succeeded)), ("message", .string(a.message)),
-                ("response_excerpt", .string(a.responseExcerpt)),
-                (
-                    "request_headers",
-                    .array(a.requestHeaders.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) })
-                ),
-            ])
-        }
-        return .json(.object([("data", .array(data)), ("next", hasNext ? .string(String(page + 1)) : .null)]))
+        let page = try context.store.deliveries.log(query)
+        let next: JSONValue = page.hasOlder ? page.attempts.last.map { .string(String($0.id)) } ?? .null : .null
+        return .json(.object([("data", .array(page.attempts.map(json))), ("next", next)]))
+    }
+
+    /// An attempt as the API shows it: the request's headers (signatures, never the secret),
+    /// the answer's status, latency and outcome.
+    static func json(_ a: DeliveryAttempt) -> JSONValue {
+        .object([
+            ("id", .int(a.id)), ("delivery_id", .int(a.deliveryID)), ("attempt", .int(a.attempt)), ("at", .string(Timestamp.iso(a.at))),
+            ("event_id", .string(a.eventID)), ("event_type", .string(a.eventType)), ("test", .bool(a.isTest)), ("url", .string(a.url)),
+            ("status_code", a.statusCode.map(JSONValue.int) ?? .null),
+            ("latency_ms", .number(String(Int(a.latencyMilliseconds.rounded())))),
+            ("outcome", .string(a.outcome.rawValue)), ("succeeded", .bool(a.succeeded)), ("message", .string(a.message)),
+            ("response_excerpt", .string(a.responseExcerpt)),
+            (
+                "request_headers",
+                .array(a.requestHeaders.map { .object([("name", .string($0.name)), ("value", .string($0.value))]) })
+            ),
+        ])
     }
 }

@@ -49,16 +49,24 @@ public enum Console {
     }
 
     /// Replaces this process with ``sendingProgram`` when the request is a POST to a route
-    /// that sends; returns an error page only when that program cannot be started.
+    /// that sends — a console route marked `sends` or an API endpoint that sends
+    /// (``API/sends(method:pathInfo:)``); returns an error only when that program cannot be started.
     static func handOffIfSending(_ environment: [String: String]) -> Response? {
         let method = HTTPMethod(environment["REQUEST_METHOD"] ?? "GET")
-        let segments = (environment["PATH_INFO"] ?? "").split(separator: "/")
-        guard case .found(let route, _) = RouteMatch(routes, method: method, segments: segments), route.needsSender(method)
-        else { return nil }
+        let pathInfo = environment["PATH_INFO"] ?? ""
+        let isAPI = API.handles(pathInfo: pathInfo)
+        if isAPI {
+            guard API.sends(method: method, pathInfo: pathInfo) else { return nil }
+        } else {
+            let segments = pathInfo.split(separator: "/")
+            guard case .found(let route, _) = RouteMatch(routes, method: method, segments: segments), route.needsSender(method)
+            else { return nil }
+        }
         let failure = CGIProcess.replaceProcess(with: sendingProgram)
+        CGIProcess.write(Array("hookline-console: \(failure)\n".utf8), to: 2)
+        if isAPI { return API.handOffFailed("\(sendingProgram) could not be started: \(failure)") }
         var scriptName = environment["SCRIPT_NAME"] ?? ""
         while scriptName.hasSuffix("/") { scriptName.removeLast() }
-        CGIProcess.write(Array("hookline-console: \(failure)\n".utf8), to: 2)
         return ErrorPage.standalone(
             status: .internalError,
             message: "This page sends webhooks, which hookline-send does, and it could not be started: \(failure).",
@@ -68,7 +76,7 @@ public enum Console {
     /// Answers one request. Tests call this directly with a built `Request`.
     public static func respond(to request: Request, sender: (any WebhookSender)? = nil) -> Response {
         // The HTTP API has its own routes, tokens and errors (JSON, no login, no CSRF cookie).
-        if API.handles(pathInfo: request.pathInfo) { return API.respond(to: request) }
+        if API.handles(pathInfo: request.pathInfo) { return API.respond(to: request, sender: sender) }
         let method = request.method.servedAs
 
         // `/webhooks` → `/webhooks/`, so relative links and cookies line up.

@@ -1,6 +1,3 @@
-import HooklineCGI
-import HooklineConsole
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -14,13 +11,21 @@ struct SendSlots {
     let prefix: String
     let count: Int
 
+    /// Why no slot was taken; each front end says it its own way.
+    enum Refusal: Error {
+        /// Every slot is held (`count` of them): try again in a few seconds.
+        case busy(count: Int)
+        /// The slot files cannot be opened (the detail is for the error log).
+        case unavailable(String)
+    }
+
     /// Slots named `<database>.send-slot-<n>`.
     init(databasePath: String, count: Int) {
         prefix = databasePath + ".send-slot-"
         self.count = count
     }
 
-    /// Runs `body` while holding a free slot; a 503 with `Retry-After` when all are taken.
+    /// Runs `body` while holding a free slot; ``Refusal/busy(count:)`` when all are taken.
     func withSlot<T>(_ body: () throws -> T) throws -> T {
         var lastError: Int32 = 0
         for slot in 0..<count {
@@ -35,12 +40,8 @@ struct SendSlots {
             return try body()
         }
         if lastError != 0 {
-            throw PageFailure.internalError("cannot open the send slot files \(prefix)*: \(String(cString: strerror(lastError)))")
+            throw Refusal.unavailable("cannot open the send slot files \(prefix)*: \(String(cString: strerror(lastError)))")
         }
-        throw PageFailure(
-            status: .serviceUnavailable, title: "Busy sending",
-            message:
-                "\(count == 1 ? "A test send is" : "\(count) test sends are") already running, the most this console allows at once. Nothing was sent; try again in a few seconds.",
-            retryAfter: 5)
+        throw Refusal.busy(count: count)
     }
 }
