@@ -433,6 +433,10 @@ def test_accessibility(server, browser, artifacts_dir):
     crm = server.sql("SELECT id FROM subscriptions WHERE name = 'CRM sync'")[0]["id"]
     server.open(browser, f"/{crm}")
     check("subscription page with the health chart")
+    server.open(browser, "/recover")
+    check("recover failed deliveries")
+    server.open(browser, "/tokens")
+    check("API tokens")
     server.open(browser, "/new")
     event_box(browser, "conversation.ended").click()  # a mixed group
     agent_box(browser, AGENTS[0][0]).click()

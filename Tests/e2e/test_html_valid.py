@@ -49,6 +49,9 @@ def test_every_page_is_valid_html(server, tmp_path: Path):
         "all-deliveries": client.page("/deliveries").text,
         "all-deliveries-filtered": client.page("/deliveries?status=failed&since=2026-01-01T00:00").text,
         "event-catalogue": client.page("/events").text,
+        "recover-all": client.page("/recover").text,
+        "recover-one": client.page(f"/{first}/recover").text,
+        "tokens": client.page("/tokens").text,
         "not-found": client.get(server.url("/nope/nope")).text,
         "bad-filter": client.get(server.url("/?sort=sideways")).text,
     })
