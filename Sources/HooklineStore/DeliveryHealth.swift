@@ -41,21 +41,27 @@ extension DeliveryLog {
     /// (subscription, time) and (subscription, success, time): the cost follows the page of
     /// subscriptions and their recent attempts, not the whole log.
     public func health(subscriptionIDs ids: [Int], since: Int) throws -> [Int: DeliveryHealth] {
+        guard !ids.isEmpty else { return [:] }
+        // One statement for the whole page (the ids as a JSON array, so the SQL text and its
+        // prepared statement stay the same whatever the page size); each subquery is an index lookup.
+        let rows = try db.query(
+            """
+            SELECT CAST(j.value AS INTEGER) AS id,
+                (SELECT count(*) FROM delivery_attempts a WHERE a.subscription_id = j.value AND a.at >= ?) AS attempts,
+                (SELECT coalesce(sum(a.outcome = ?), 0) FROM delivery_attempts a
+                    WHERE a.subscription_id = j.value AND a.at >= ?) AS succeeded,
+                (SELECT max(a.at) FROM delivery_attempts a
+                    WHERE a.subscription_id = j.value AND \(Self.succeededExpression.replacing("outcome", with: "a.outcome")) = 1) AS last
+            FROM json_each(?) j
+            """,
+            [
+                .of(since), .of(AttemptOutcome.success), .of(since),
+                .text("[" + ids.map(String.init).joined(separator: ",") + "]"),
+            ])
         var result: [Int: DeliveryHealth] = [:]
-        for id in ids {
-            let window = try db.query(
-                """
-                SELECT count(*) AS attempts, coalesce(sum(outcome = ?), 0) AS succeeded
-                FROM delivery_attempts WHERE subscription_id = ? AND at >= ?
-                """, [.of(AttemptOutcome.success), .of(id), .of(since)]
-            ).first
-            let last = try db.query(
-                "SELECT max(at) AS at FROM delivery_attempts WHERE subscription_id = ? AND \(Self.succeededExpression) = 1",
-                [.of(id)]
-            ).first
-            result[id] = DeliveryHealth(
-                attempts: try window?.int("attempts") ?? 0, succeeded: try window?.int("succeeded") ?? 0,
-                lastSuccessAt: try last?.optionalInt("at"))
+        for row in rows {
+            result[try row.int("id")] = DeliveryHealth(
+                attempts: try row.int("attempts"), succeeded: try row.int("succeeded"), lastSuccessAt: try row.optionalInt("last"))
         }
         return result
     }
