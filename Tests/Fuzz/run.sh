@@ -3,7 +3,8 @@
 #
 #   Tests/Fuzz/run.sh SECONDS [target...]    (default: every target)
 #
-# Each target starts from its seeds in Tests/Fuzz/corpus/<target> plus what earlier runs found
+# Each target starts from its seeds in Tests/Fuzz/corpus/<target> (the template target also from
+# Templates/) plus what earlier runs found
 # (.build-fuzz/corpus/<target>; new inputs are written there, never into the seeds). A crash,
 # leak, timeout or broken invariant leaves the reproducer in .build-fuzz/artifacts/<target>/
 # and makes this script exit non-zero after the remaining targets have run. Replay one with
@@ -28,7 +29,11 @@ for name in $targets; do
     # a finding instead of an out-of-memory kill of the machine.
     # The Swift runtime's own crash backtracer is switched off: libFuzzer handles the signal and
     # writes the reproducer.
-    SWIFT_BACKTRACE=enable=no "$OUT/bin/fuzz-$name" "$OUT/corpus/$name" "Tests/Fuzz/corpus/$name" \
+    # The template target also starts from the real templates (read only, never copied here).
+    extra=""
+    [ "$name" = template ] && extra=Templates
+    # shellcheck disable=SC2086
+    SWIFT_BACKTRACE=enable=no "$OUT/bin/fuzz-$name" "$OUT/corpus/$name" "Tests/Fuzz/corpus/$name" $extra \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
         -artifact_prefix="$OUT/artifacts/$name/" -print_final_stats=1 >"$log" 2>&1
     status=$?
