@@ -35,7 +35,7 @@ public struct HourlyAttempts: Sendable, Equatable {
 extension DeliveryLog {
     /// `(outcome = 'success')`, spelled exactly as the expression indexes of migration 3 are, so
     /// queries that filter on it use them (a bound parameter would not).
-    static let succeededExpression = "(outcome = '\(AttemptOutcome.success.rawValue)')"
+    static func succeeded(_ column: String = "outcome") -> String { "(\(column) = '\(AttemptOutcome.success.rawValue)')" }
 
     /// Health of each subscription in `ids` over `[since, now]`, from the indexes on
     /// (subscription, time) and (subscription, success, time): the cost follows the page of
@@ -51,7 +51,7 @@ extension DeliveryLog {
                 (SELECT coalesce(sum(a.outcome = ?), 0) FROM delivery_attempts a
                     WHERE a.subscription_id = j.value AND a.at >= ?) AS succeeded,
                 (SELECT max(a.at) FROM delivery_attempts a
-                    WHERE a.subscription_id = j.value AND \(Self.succeededExpression.replacing("outcome", with: "a.outcome")) = 1) AS last
+                    WHERE a.subscription_id = j.value AND \(Self.succeeded("a.outcome")) = 1) AS last
             FROM json_each(?) j
             """,
             [

@@ -51,33 +51,21 @@ extension DeliveryLog {
     public func log(_ query: DeliveryLogQuery) throws -> DeliveryLogPage {
         var conditions: [String] = []
         var bindings: [SQLValue] = []
+        func filter(_ condition: String, _ value: SQLValue? = nil) {
+            conditions.append(condition)
+            if let value { bindings.append(value) }
+        }
         switch query.status {
-        case .delivered?: conditions.append("\(Self.succeededExpression.replacing("outcome", with: "a.outcome")) = 1")
-        case .failed?: conditions.append("\(Self.succeededExpression.replacing("outcome", with: "a.outcome")) = 0")
-        case .pending?:
-            conditions.append("d.state = ?")
-            bindings.append(.of(DeliveryState.pending))
-        case .held?:
-            conditions.append("d.state = ?")
-            bindings.append(.of(DeliveryState.held))
+        case .delivered?: filter("\(Self.succeeded("a.outcome")) = 1")
+        case .failed?: filter("\(Self.succeeded("a.outcome")) = 0")
+        case .pending?: filter("d.state = ?", .of(DeliveryState.pending))
+        case .held?: filter("d.state = ?", .of(DeliveryState.held))
         case nil: break
         }
-        if let event = query.eventType {
-            conditions.append("d.event_type = ?")
-            bindings.append(.text(event))
-        }
-        if let id = query.subscriptionID {
-            conditions.append("a.subscription_id = ?")
-            bindings.append(.of(id))
-        }
-        if let since = query.since {
-            conditions.append("a.at >= ?")
-            bindings.append(.of(since))
-        }
-        if let until = query.until {
-            conditions.append("a.at < ?")
-            bindings.append(.of(until))
-        }
+        if let event = query.eventType { filter("d.event_type = ?", .text(event)) }
+        if let id = query.subscriptionID { filter("a.subscription_id = ?", .of(id)) }
+        if let since = query.since { filter("a.at >= ?", .of(since)) }
+        if let until = query.until { filter("a.at < ?", .of(until)) }
         var page = conditions
         var pageBindings = bindings
         let newestFirst = query.after == nil

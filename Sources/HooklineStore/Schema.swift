@@ -130,8 +130,8 @@ public enum Schema {
         // 4: the operations views read the log by time and by result without scanning it.
         """
         CREATE INDEX attempts_by_subscription_time ON delivery_attempts (subscription_id, at);
-        CREATE INDEX attempts_by_subscription_success ON delivery_attempts (subscription_id, \(DeliveryLog.succeededExpression), at);
-        CREATE INDEX attempts_by_result ON delivery_attempts (\(DeliveryLog.succeededExpression), id);
+        CREATE INDEX attempts_by_subscription_success ON delivery_attempts (subscription_id, \(DeliveryLog.succeeded()), at);
+        CREATE INDEX attempts_by_result ON delivery_attempts (\(DeliveryLog.succeeded()), id);
         CREATE INDEX attempts_by_time ON delivery_attempts (at, id);
         """,
         // 5: API tokens (only a SHA-256 hash of each token is stored).

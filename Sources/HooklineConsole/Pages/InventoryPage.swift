@@ -80,15 +80,8 @@ enum InventoryPage {
     /// Reads `q`, `status`, `agent`, `event`, `sort`, `dir`, `page`; a value that makes no sense is a 400.
     static func parseQuery(_ form: FormData) throws -> InventoryQuery {
         var query = InventoryQuery()
-        func single(_ name: String) throws -> String? {
-            let values = form.all(name)
-            guard values.count <= 1 else {
-                throw PageFailure(
-                    status: .badRequest, title: "Bad filter", message: "The filter `\(name)` is given \(values.count) times; give it once.")
-            }
-            return values.first.map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
-        }
-        func bad(_ message: String) -> PageFailure { PageFailure(status: .badRequest, title: "Bad filter", message: message) }
+        let single = QueryFilters(form: form).single
+        let bad = QueryFilters.bad
         if let q = try single("q") {
             guard q.count <= 200 else { throw bad("The search text is longer than 200 characters.") }
             query.text = q

@@ -47,17 +47,10 @@ enum LogPage {
     /// Reads the filters; a value that makes no sense is a 400 that says what to send.
     static func parseQuery(_ form: FormData) throws -> DeliveryLogQuery {
         var query = DeliveryLogQuery()
-        func bad(_ message: String) -> PageFailure { .badRequest(message, title: "Bad filter") }
-        func single(_ name: String) throws -> String? {
-            let values = form.all(name)
-            guard values.count <= 1 else { throw bad("The filter `\(name)` is given \(values.count) times; give it once.") }
-            return values.first.map { $0.trimmingWhitespace }.flatMap { $0.isEmpty ? nil : $0 }
-        }
-        func id(_ name: String) throws -> Int? {
-            guard let text = try single(name) else { return nil }
-            guard let value = Int(text), value > 0 else { throw bad("`\(name)` must be a positive number.") }
-            return value
-        }
+        let filters = QueryFilters(form: form)
+        let bad = QueryFilters.bad
+        let single = filters.single
+        let id = { (name: String) throws -> Int? in try filters.positive(name) }
         if let status = try single("status") {
             guard let value = DeliveryLogQuery.Status(rawValue: status) else {
                 throw bad("Unknown status “\(status.prefix(40))”. Use delivered, failed, pending or held.")
