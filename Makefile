@@ -4,7 +4,8 @@
 #   make run       serve the console on http://127.0.0.1:$(PORT)/webhooks/ (nginx + fcgiwrap)
 #   make test      installs what the tests need, then lint + unit tests + e2e tests through
 #                  nginx and Apache + browser tests
-#   make unit      swift build + swift test only
+#   make unit      swift build + swift test only (with a throwaway PostgreSQL server for the store
+#                  tests: HOOKLINE_TEST_POSTGRES, see Tests/pg/pg-server.sh)
 #   make lint      swift format lint (the toolchain's), configured by .swift-format
 #   make e2e       e2e tests only (needs `make build`); PYTEST_ARGS="-k nginx -x" to narrow
 #   make install   install what `make build` built to $(PREFIX) (as root; DESTDIR for staging)
@@ -35,9 +36,11 @@ RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV          = .venv
 DEV_PACKAGES  = nginx fcgiwrap sqlite3 libsqlite3-dev libcurl4-openssl-dev
 # What `make test` needs on top: Apache, headless Chromium, Python venvs, Java for the HTML
-# validator, openssl for the test CA, htpasswd.
+# validator, openssl for the test CA, htpasswd, and PostgreSQL: the server the tests start
+# themselves (Tests/pg/pg-server.sh) and libpq, which Hookline loads when configured for it.
 TEST_PACKAGES = $(DEV_PACKAGES) build-essential apache2 apache2-utils chromium chromium-driver \
-                fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless
+                fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless \
+                postgresql libpq5 util-linux
 
 .PHONY: all build run deps test-deps test-tmp test lint unit fuzz fuzz-short fuzz-build e2e soak venv install bench screenshots clean
 
@@ -74,10 +77,14 @@ test-tmp:
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
+# The store tests run on SQLite and on PostgreSQL: HOOKLINE_TEST_POSTGRES is the URI of an empty
+# database on a throwaway server (its role may create databases), stopped when `swift test` ends.
+PG_SERVER = Tests/pg/pg-server.sh
 unit:
 	mkdir -p $(TEST_TMP) && ls -A $(TEST_TMP) | sort > $(TEST_TMP).before
 	TMPDIR=$(TEST_TMP) $(SWIFT) build
-	TMPDIR=$(TEST_TMP) $(SWIFT) test
+	pg=$(TEST_TMP)/postgres-unit; $(PG_SERVER) stop $$pg; trap '$(PG_SERVER) stop '$$pg EXIT; \
+	url=$$($(PG_SERVER) start $$pg) && TMPDIR=$(TEST_TMP) HOOKLINE_TEST_POSTGRES=$$url $(SWIFT) test
 	@left=$$(ls -A $(TEST_TMP) | sort | comm -13 $(TEST_TMP).before - | grep -v -e '^TemporaryDirectory\.' -e '\.lock$$' -e '^swift-generated-sources$$' || true); \
 	if [ -n "$$left" ]; then echo "swift test left these in TMPDIR: $$left" >&2; exit 1; fi
 
