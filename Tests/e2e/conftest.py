@@ -1,8 +1,11 @@
 """Fixtures for Hookline's end-to-end tests.
 
-Write a test against the ``server`` fixture; it runs once per web server
-(ids ``[nginx]`` and ``[apache]``) with Basic auth on and a fresh config and
-database::
+Write a test against the ``server`` fixture; it runs once per web server and
+database backend (ids ``[nginx-sqlite]``, ``[nginx-postgresql]``,
+``[apache-sqlite]``, ``[apache-postgresql]``) with Basic auth on and a fresh
+config and database — on PostgreSQL a fresh database, copied from a migrated
+template, on a throwaway server the session starts (Tests/pg/pg-server.sh,
+Unix socket only) and stops::
 
     def test_inventory_is_empty(server):
         r = server.client().page("/")              # as alice, asserts 200
@@ -24,17 +27,29 @@ database::
     @pytest.mark.servers("nginx")                  # only one kind
     def test_something_nginx_specific(server): ...
 
-``server`` (servers.Hookline): ``kind``, ``base_url`` (…/webhooks),
-``origin``, ``url(path)``, ``config_path``, ``db_path``, ``auth`` (alice's
-(user, password)), ``users`` (name → password: alice, bob),
-``cli(*args)``, ``sql(query)``, ``configure(**keys)``, ``client(user=…)``,
-``logs()``, ``db_snapshot()``, ``open(driver, path, user)``, ``share(file)``
-(copy e.g. a test CA where www-data can read it: pytest's tmp_path is 0700),
-``files_dir``.
+    @pytest.mark.backends("sqlite")                # only one backend: say why
+    def test_the_sqlite_file(server): ...
+
+Read and write the database with ``server.sql(query)`` (rows as dicts with
+JSON types) and ``server.sql_write(script)`` (support.sql_write): the SQL
+must run on both backends — literal unix seconds (``int(time.time())``)
+instead of ``strftime``/``unixepoch()``, no ``printf``, no PRAGMA (use
+``server.integrity_problems()``).
+
+``server`` (servers.Hookline): ``kind``, ``backend``, ``database``,
+``base_url`` (…/webhooks), ``origin``, ``url(path)``, ``config_path``,
+``db_path`` (SQLite only, else None), ``auth`` (alice's (user, password)),
+``users`` (name → password: alice, bob), ``cli(*args)``, ``sql(query)``,
+``sql_write(script)``, ``integrity_problems()``, ``configure(**keys)``,
+``client(user=…)``, ``logs()``, ``db_snapshot()``, ``open(driver, path,
+user)``, ``share(file)`` (copy e.g. a test CA where www-data can read it:
+pytest's tmp_path is 0700), ``files_dir``, ``serve_also(web_server)`` (the
+same installation behind a second server too, for scale-out tests).
 ``client()`` returns a client.Client (requests.Session) with ``page``,
 ``submit``, ``post_form``, ``follow``, ``form`` and ``csrf_token`` helpers.
 
-Other fixtures: ``db_snapshot`` (``snap = db_snapshot(); …;
+Other fixtures: ``postgres`` (the session's postgres.PostgresServer,
+started on first use), ``db_snapshot`` (``snap = db_snapshot(); …;
 snap.assert_unchanged()``), ``browser`` (headless Chromium, session-wide;
 ``server.open(browser, "/new")``), ``artifacts_dir`` (screenshots etc.),
 ``receiver`` (a recording HTTP receiver, receivers.Receiver), ``tls_ca``
@@ -46,19 +61,31 @@ page readers, signature checks) are in support.py; HTML is read with dom.py;
 browser steps are in browser_helpers.py.
 
 Environment knobs: HOOKLINE_E2E_SERVERS=nginx (only that kind),
+HOOKLINE_E2E_BACKENDS=sqlite (only that backend; default
+``sqlite,postgresql``),
 HOOKLINE_E2E_BIN_DIR=DIR (use binaries from DIR, no build; likewise
 HOOKLINE_E2E_TEMPLATES and HOOKLINE_E2E_PUBLIC for the other two inputs),
-HOOKLINE_E2E_KEEP=1 (keep /tmp/hookline-e2e-* with configs, logs, databases).
+HOOKLINE_E2E_KEEP=1 (keep /tmp/hookline-e2e-* with configs, logs, SQLite
+databases; PostgreSQL's are dropped regardless).
+
+SQLite only, each with its reason at the marker: what is about the SQLite
+file itself (test_cli's WAL check, the deploy guide's sqlite3 backup and
+restore, the worker's database-file check), and the slow suites that exercise
+the web servers and pages rather than the store (the soak, the browser and
+HTML-validation tests); PostgreSQL only: test_scale_out.py (two web servers
+and four workers on one database).
 On failure, the test's server error logs (incl. CGI stderr) are attached to
 the report.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -67,9 +94,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser_helpers import chrome  # noqa: E402
 from receivers import Receiver, make_test_ca  # noqa: E402
-from servers import BINARIES, KINDS, REPO, Hookline, ServerPool, Stage, new_session_root  # noqa: E402
+from postgres import PostgresDatabase, PostgresServer  # noqa: E402
+from servers import BINARIES, KINDS, REPO, Hookline, ServerPool, ServiceUser, Stage, config_text, new_session_root  # noqa: E402
 
 ARTIFACTS = REPO / ".e2e-artifacts"
+BACKENDS = ("sqlite", "postgresql")
 
 
 def _kinds_for(definition) -> list[str]:
@@ -83,10 +112,24 @@ def _kinds_for(definition) -> list[str]:
     return kinds
 
 
+def _backends_for(definition) -> list[str]:
+    backends = list(BACKENDS)
+    marker = definition.get_closest_marker("backends")
+    if marker:
+        backends = [b for b in backends if b in marker.args]
+    only = os.environ.get("HOOKLINE_E2E_BACKENDS")
+    if only:
+        backends = [b for b in backends if b in only.split(",")]
+    return backends
+
+
 def pytest_generate_tests(metafunc):
     if "server_kind" in metafunc.fixturenames:
         kinds = _kinds_for(metafunc.definition)
         metafunc.parametrize("server_kind", kinds, ids=kinds)
+    if "backend" in metafunc.fixturenames:
+        backends = _backends_for(metafunc.definition)
+        metafunc.parametrize("backend", backends, ids=backends)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -96,7 +139,7 @@ def pytest_runtest_makereport(item, call):
     if report.failed and report.when in ("setup", "call"):
         hookline = getattr(item, "funcargs", {}).get("server")
         if isinstance(hookline, Hookline):
-            report.sections.append((f"{hookline.kind} error logs", hookline.logs() or "(empty)"))
+            report.sections.append((f"{hookline.kind}/{hookline.backend} error logs", hookline.logs() or "(empty)"))
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -155,19 +198,60 @@ def server_pool(stage, session_root):
     pool.stop_all()
 
 
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (postgres.PostgresServer), under TMPDIR."""
+    server = PostgresServer.start(Path(tempfile.gettempdir()) / f"hookline-e2e-pg-{os.getpid()}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_template(postgres, stage, session_root) -> str:
+    """A database migrated by this build's ``hookline init``: each test's database is a copy."""
+    name = "hookline_template"
+    postgres.create_database(name)
+    config = session_root / "pg-template.conf"
+    config.write_text(config_text({"database": postgres.url(name), "templates": stage.templates_dir}))
+    os.chmod(config, 0o644)
+    argv = ServiceUser.detect().command([str(stage.binary("hookline")), "--config", str(config), "init"])
+    result = subprocess.run(argv, capture_output=True, text=True, cwd=session_root, timeout=60,
+                            env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"})
+    if result.returncode != 0:
+        pytest.fail(f"hookline init on PostgreSQL ({postgres.url(name)}) exited {result.returncode}:\n"
+                    f"{result.stdout}{result.stderr}", pytrace=False)
+    return name
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def database(backend, request):
+    """The test's own database: None (a fresh SQLite file) or a fresh PostgreSQL database."""
+    if backend == "sqlite":
+        yield None
+        return
+    postgres, template = request.getfixturevalue("postgres"), request.getfixturevalue("pg_template")
+    name = f"hookline_test_{next(_databases)}"
+    postgres.create_database(name, template=template)
+    yield PostgresDatabase(postgres, name)
+    postgres.drop_database(name)
+
+
 # --------------------------------------------------------------------------
 # Per test
 
 
 @pytest.fixture
-def server(server_pool, server_kind, request) -> Hookline:
+def server(server_pool, server_kind, database, request) -> Hookline:
     """Hookline behind ``server_kind`` with a fresh config and database (see module doc)."""
     auth_marker = request.node.get_closest_marker("hookline_auth")
     auth = auth_marker.args[0] if auth_marker else "basic"
     config: dict[str, object] = {}
     for marker in reversed(list(request.node.iter_markers("hookline_config"))):
         config.update(marker.kwargs)  # closest marker wins
-    return Hookline(server_pool.get(server_kind, auth), config)
+    return Hookline(server_pool.get(server_kind, auth), config, database=database)
 
 
 @pytest.fixture

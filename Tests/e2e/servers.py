@@ -407,16 +407,20 @@ class ServerPool:
 class Hookline:
     """A Hookline installation for one test: a running server, its own config and database.
 
-    Attributes: ``kind`` ("nginx"/"apache"), ``base_url`` (…/webhooks, no
-    trailing slash), ``origin``, ``config_path``, ``db_path``, ``auth``
-    ((user, password) of alice, or None without Basic auth), ``users``,
-    ``files_dir`` (world-readable directory for files the CGIs must read;
-    see ``share``).
+    Attributes: ``kind`` ("nginx"/"apache"), ``backend`` ("sqlite"/"postgresql"), ``database``
+    (SQLiteDatabase or postgres.PostgresDatabase: ``query``, ``execute``, ``state``,
+    ``integrity_problems``), ``base_url`` (…/webhooks, no trailing slash), ``origin``,
+    ``config_path``, ``db_path`` (the SQLite file; None on PostgreSQL), ``auth`` ((user, password)
+    of alice, or None without Basic auth), ``users``, ``files_dir`` (world-readable directory for
+    files the CGIs must read; see ``share``), ``data_dir`` (the service user's working directory).
+
+    ``database``: None for a fresh SQLite file in ``data_dir``, or a database that exists already
+    (e.g. a fresh PostgreSQL database); ``hookline init`` runs on it either way.
     """
 
     _counter = itertools.count(1)
 
-    def __init__(self, server: WebServer, config: dict[str, object] | None = None):
+    def __init__(self, server: WebServer, config: dict[str, object] | None = None, database=None):
         self.server = server
         self.kind = server.kind
         self.base_url = server.base_url
@@ -427,15 +431,32 @@ class Hookline:
         self.data_dir = server.run_dir / f"data-{next(self._counter)}"
         self.data_dir.mkdir()
         server.user.own(self.data_dir, 0o750)  # WAL needs a writable directory
-        self.db_path = self.data_dir / "hookline.db"
+        self.database = database or SQLiteDatabase(self.data_dir / "hookline.db", server.user)
+        self.backend = self.database.backend
+        self.db_path = self.database.path if self.backend == "sqlite" else None
         self.files_dir = make_public_dir(server.run_dir / f"files-{self.data_dir.name[5:]}")
         self.config: dict[str, object] = {
-            "database": self.db_path,
+            "database": self.database.config_value,
             "templates": server.stage.templates_dir,
         }
         self.configure(**(config or {}))
         self._log_marks = server.log_marks()
         self.cli("init")
+
+    def serve_also(self, server: WebServer) -> "Hookline":
+        """The same installation (config and database) behind a second web server as well.
+
+        Scale-out (DESIGN §10): both servers then serve one PostgreSQL database. Returns a
+        Hookline for the second server; ``configure`` on either changes only that server's config.
+        """
+        twin = object.__new__(Hookline)
+        twin.__dict__.update(self.__dict__)
+        twin.server, twin.kind, twin.base_url, twin.origin = server, server.kind, server.base_url, server.origin
+        twin.config_path = server.config_path
+        twin.config = dict(self.config)
+        twin.configure()
+        twin._log_marks = server.log_marks()
+        return twin
 
     def __repr__(self) -> str:
         return f"<Hookline {self.kind} {self.base_url}>"
@@ -483,11 +504,22 @@ class Hookline:
         return result
 
     def sql(self, query: str) -> list[dict]:
-        """Rows of a read-only SQL query, via the sqlite3 CLI as the service user."""
-        argv = self.server.user.command(["sqlite3", "-json", "-cmd", ".timeout 5000", str(self.db_path), query])
-        out = subprocess.run(argv, capture_output=True, text=True, check=True, env=CLEAN_ENV,
-                             cwd=self.data_dir).stdout
-        return json.loads(out) if out.strip() else []
+        """Rows of an SQL query as dicts (JSON types), straight from the database.
+
+        Write portable SQL (it runs on SQLite and PostgreSQL): times as literal unix seconds
+        rather than ``strftime``/``unixepoch()``, no ``printf``; a statement that is not a query
+        (UPDATE …) is run and gives [].
+        """
+        return self.database.query(query)
+
+    def sql_write(self, script: str) -> None:
+        """Run a writing SQL script (portable SQL) in one transaction, foreign keys enforced."""
+        self.database.execute(script)
+
+    def integrity_problems(self) -> list[str]:
+        """[] when the database is sound (SQLite: integrity and foreign-key checks; PostgreSQL:
+        amcheck over every table and index)."""
+        return self.database.integrity_problems()
 
     def client(self, user: str | None = "alice", password: str | None = None):
         """A ``client.Client`` logged in as ``user`` (None: no credentials)."""
@@ -525,18 +557,54 @@ class Hookline:
     # -- internals used by DbSnapshot
 
     def _db_state(self) -> tuple[str, str]:
-        sqlite = self.server.user.command(["sqlite3", "-cmd", ".timeout 5000", str(self.db_path)])
-        # Move committed WAL frames into the main file, so equal content means equal bytes.
-        subprocess.run(sqlite + ["PRAGMA wal_checkpoint(TRUNCATE);"], check=True, capture_output=True,
-                       env=CLEAN_ENV, cwd=self.data_dir)
-        dump = subprocess.run(sqlite + [".dump"], check=True, capture_output=True, text=True,
-                              env=CLEAN_ENV, cwd=self.data_dir).stdout
-        digest = hashlib.sha256(self.db_path.read_bytes()).hexdigest()
-        return digest, dump
+        return self.database.state()
+
+
+class SQLiteDatabase:
+    """The SQLite file of one installation, read and written with the sqlite3 CLI as the service
+    user (never as root: SQLite would create -wal/-shm files the CGIs cannot write)."""
+
+    backend = "sqlite"
+
+    def __init__(self, path: Path, user: ServiceUser):
+        self.path = path
+        self.user = user
+
+    def __repr__(self) -> str:
+        return f"<SQLite database {self.path}>"
+
+    @property
+    def config_value(self) -> Path:
+        return self.path
+
+    def _sqlite(self, *args: str, input: str | None = None) -> str:
+        argv = self.user.command(["sqlite3", *args])
+        return subprocess.run(argv, input=input, capture_output=True, text=True, check=True, env=CLEAN_ENV,
+                              cwd=self.path.parent).stdout
+
+    def query(self, sql: str) -> list[dict]:
+        out = self._sqlite("-json", "-cmd", ".timeout 5000", str(self.path), sql)
+        return json.loads(out) if out.strip() else []
+
+    def execute(self, script: str) -> None:
+        self._sqlite("-bail", "-cmd", ".timeout 5000", str(self.path),
+                     input="PRAGMA foreign_keys=ON;\nBEGIN;\n" + script + "\nCOMMIT;\n")
+
+    def state(self) -> tuple[str, str]:
+        """(digest of the file's bytes, SQL dump). Committed WAL frames are moved into the file
+        first, so equal content means equal bytes and any write shows."""
+        self._sqlite("-cmd", ".timeout 5000", str(self.path), "PRAGMA wal_checkpoint(TRUNCATE);")
+        dump = self._sqlite("-cmd", ".timeout 5000", str(self.path), ".dump")
+        return hashlib.sha256(self.path.read_bytes()).hexdigest(), dump
+
+    def integrity_problems(self) -> list[str]:
+        rows = self.query("PRAGMA integrity_check") + self.query("PRAGMA foreign_key_check")
+        return [json.dumps(row) for row in rows if row != {"integrity_check": "ok"}]
 
 
 class DbSnapshot:
-    """Database bytes (after a WAL checkpoint) plus a SQL dump for readable diffs."""
+    """A fingerprint of the database plus a dump for readable diffs: SQLite's bytes after a WAL
+    checkpoint; PostgreSQL's rows (pg_dump --data-only)."""
 
     def __init__(self, hookline: Hookline):
         self.hookline = hookline

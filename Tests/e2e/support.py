@@ -16,7 +16,7 @@ import base64
 import hashlib
 import hmac
 import re
-import subprocess
+import time
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -24,7 +24,6 @@ import requests
 
 from client import csrf_token
 from dom import Node, Table, dom, links, page_text, tables
-from servers import CLEAN_ENV
 
 # --------------------------------------------------------------------------
 # Data
@@ -65,22 +64,33 @@ def valid_fields(**overrides) -> dict:
 
 
 def sql_write(server, script: str) -> None:
-    """Run a writing SQL script with the sqlite3 CLI as the service user (foreign keys on)."""
-    argv = server.server.user.command(["sqlite3", "-bail", "-cmd", ".timeout 5000", str(server.db_path)])
-    subprocess.run(argv, input="PRAGMA foreign_keys=ON;\nBEGIN;\n" + script + "\nCOMMIT;\n", text=True,
-                   capture_output=True, check=True, env=CLEAN_ENV, cwd=server.data_dir)
+    """Run a writing SQL script in one transaction, foreign keys enforced (``server.sql_write``).
+
+    Portable SQL only (SQLite and PostgreSQL): ``now()`` for the time, no ``strftime``/``printf``.
+    """
+    server.sql_write(script)
+
+
+def now(offset: int = 0) -> int:
+    """Unix seconds, for SQL run on either backend (``… finished_at = {now(-60)}``)."""
+    return int(time.time()) + offset
+
+
+def insert_subscriptions(server, rows: list[tuple[str, str]], event: str = "conversation.ended") -> None:
+    """Active subscriptions (name, url) to ``event``, all agents, straight into the database."""
+    t = now()
+    values = ", ".join(f"('{name}', '{url}', 1, 1, 0, {t}, {t})" for name, url in rows)
+    names = ", ".join(f"'{name}'" for name, _ in rows)
+    sql_write(server, f"""
+INSERT INTO subscriptions (name, url, active, event_count, agent_count, created_at, updated_at) VALUES {values};
+INSERT INTO subscription_events (subscription_id, event_type)
+  SELECT id, '{event}' FROM subscriptions WHERE name IN ({names});
+""")
 
 
 def bulk_insert(server, count: int, prefix: str = "Bulk") -> None:
     """``count`` active subscriptions named ``<prefix> 001`` … with one event each, all agents."""
-    sql_write(server, f"""
-WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
-INSERT INTO subscriptions (name, url, active, event_count, agent_count, created_at, updated_at)
-  SELECT printf('{prefix} %03d', i), printf('https://bulk%d.example.com/h', i), 1, 1, 0,
-         strftime('%s', 'now'), strftime('%s', 'now') FROM n;
-INSERT INTO subscription_events (subscription_id, event_type)
-  SELECT id, 'conversation.ended' FROM subscriptions WHERE name LIKE '{prefix} %';
-""")
+    insert_subscriptions(server, [(f"{prefix} {i:03d}", f"https://bulk{i}.example.com/h") for i in range(1, count + 1)])
 
 
 def stored(server, sid: int) -> dict:
@@ -364,7 +374,7 @@ def record_attempts(server, sid: int, count: int = 6) -> None:
     sql_write(server, f"""
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})
 INSERT INTO deliveries (subscription_id, event_id, event_type, body, state, attempts, created_at)
-  SELECT {sid}, 'evt-seed-{sid}-' || i, 'conversation.ended', '{{}}', 'succeeded', 1, unixepoch() - ({count} + 1 - i) * 1800 FROM n;
+  SELECT {sid}, 'evt-seed-{sid}-' || i, 'conversation.ended', '{{}}', 'succeeded', 1, {now()} - ({count} + 1 - i) * 1800 FROM n;
 INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body, status_code,
     latency_ms, outcome, message)
   SELECT d.id, {sid}, 1, d.created_at, 'https://example.com/h', '[]', '{{}}',

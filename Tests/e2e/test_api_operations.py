@@ -12,7 +12,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from api_support import ApiClient, problem
-from support import LOCAL, sql_write
+from support import LOCAL, now, sql_write
 
 local = pytest.mark.hookline_config(**LOCAL)
 ENDED = "conversation.ended"
@@ -133,7 +133,7 @@ def test_recover_requeues_failed_deliveries_since_then(server, receiver):
     sid = new_sub(api, url=receiver.url("/ok/api-recover"))["id"]
     other = new_sub(api, url=receiver.url("/ok/api-recover-other"), name="Other")["id"]
     server.cli("emit", ENDED)
-    sql_write(server, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, finished_at = strftime('%s','now') - 60;")
+    sql_write(server, f"UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, finished_at = {now(-60)};")
     since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 3600))
     r = api.call("POST", f"/subscriptions/{sid}/recover", json={"since": since})
     assert r.status_code == 202 and r.json() == {"queued": 1}

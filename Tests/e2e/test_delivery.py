@@ -18,7 +18,7 @@ import pytest
 from dom import dom, page_text
 from receivers import Receiver
 from servers import free_port
-from support import LOCAL, attempt_view, create, delivery_log, hookline_signature, inventory_row, send_test
+from support import LOCAL, attempt_view, create, delivery_log, hookline_signature, inventory_row, now, send_test
 
 local = pytest.mark.hookline_config(**LOCAL)
 LATENCY = re.compile(r"\d+ ms|\d+\.\d s")
@@ -307,7 +307,7 @@ def test_failed_delivery_is_retried_with_the_same_event_id(server, receiver):
     time.sleep(0.2)
     assert len(receiver.requests) == 1
 
-    server.sql(f"UPDATE deliveries SET next_attempt_at = strftime('%s','now') - 1 WHERE id = {delivery['id']}")
+    server.sql_write(f"UPDATE deliveries SET next_attempt_at = {now(-1)} WHERE id = {delivery['id']};")
     server.cli("deliver", "--once")
     second = receiver.wait_for_requests(2)[1]
     assert second.header("X-Webhook-Id") == first.header("X-Webhook-Id") == delivery["event_id"]

@@ -286,6 +286,7 @@ def test_a_missing_config_file_says_so_without_the_path(server):
 # The guide's backup and restore commands, against a database the console is using
 
 
+@pytest.mark.backends("sqlite")  # the guide's sqlite3 .backup/VACUUM INTO/.restore of the database file
 def test_backup_while_serving_and_restore(server):
     def sqlite(*args: str) -> None:  # as the guide runs it: as www-data, with a busy timeout
         subprocess.run(server.server.user.command(["sqlite3", "-cmd", ".timeout 10000", *args]), check=True,

@@ -13,7 +13,7 @@ import time
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from support import LOCAL, create, notice, sql_write
+from support import LOCAL, create, notice, now, sql_write
 
 pytestmark = pytest.mark.hookline_config(**LOCAL)
 
@@ -91,7 +91,7 @@ def test_recover_requeues_failed_deliveries_after_showing_how_many(server, recei
     create(client, name="Other", url=receiver.url("/ok/recover-other"), generate_secret=None)
     server.cli("emit", "conversation.ended")
     # The receiver was down: both deliveries ran out of retries a minute ago.
-    sql_write(server, "UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, finished_at = strftime('%s','now') - 60;")
+    sql_write(server, f"UPDATE deliveries SET state = 'failed', next_attempt_at = NULL, finished_at = {now(-60)};")
     since = time.strftime("%Y-%m-%dT%H:%M", time.gmtime(time.time() - 3600))
 
     log = client.page(f"/{sid}/deliveries")

@@ -19,7 +19,7 @@ from standardwebhooks.webhooks import Webhook
 from client import csrf_token
 from dom import dom, forms, page_text
 from support import (LOCAL, SECRET_RE, attempt_view, create, hookline_signature, inventory_row, lower_headers,
-                     regenerate, send_test, standard_signature)
+                     now, regenerate, send_test, standard_signature)
 
 pytestmark = pytest.mark.hookline_config(**LOCAL)
 
@@ -204,7 +204,7 @@ def test_regenerate_signs_with_both_during_grace_period(server, receiver, scheme
             Webhook(secret).verify(request.body, h)
 
     # Grace period over: only the new secret signs.
-    server.sql(f"UPDATE subscriptions SET previous_secret_expires_at = strftime('%s','now') - 5 WHERE id = {created.id}")
+    server.sql_write(f"UPDATE subscriptions SET previous_secret_expires_at = {now(-5)} WHERE id = {created.id};")
     assert "still signs" not in page_text(client.page(f"/{created.id}/edit").text)
     send_test(client, created.id)
     request = receiver.wait_for_requests(2)[1]
