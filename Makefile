@@ -11,6 +11,8 @@
 #   make install   install what `make build` built to $(PREFIX) (as root; DESTDIR for staging)
 #   make screenshots  refresh the README's screenshots from the browser tests
 #   make bench     request cost as ratios against a C CGI (hyperfine; results in .bench/)
+#   make bench-workers  deliveries/s with 1, 2 and 4 workers on one PostgreSQL (and one SQLite)
+#                  database, and duplicates (.bench/workers.md)
 #   make soak      8 clients x 2,000 mixed requests through nginx, 8 x 500 through Apache
 #                  (loopback; figures in .e2e-artifacts/soak-*.json); `make e2e` runs 8 x 100
 #   make fuzz      libFuzzer targets (Tests/Fuzz), each for FUZZ_SECONDS; built in .build-fuzz/
@@ -42,7 +44,7 @@ TEST_PACKAGES = $(DEV_PACKAGES) build-essential apache2 apache2-utils chromium c
                 fonts-dejavu-core python3 python3-venv openssl ca-certificates default-jre-headless \
                 postgresql libpq5 util-linux
 
-.PHONY: all build run deps test-deps test-tmp test lint unit fuzz fuzz-short fuzz-build e2e soak venv install bench screenshots clean
+.PHONY: all build run deps test-deps test-tmp test lint unit fuzz fuzz-short fuzz-build e2e soak venv install bench bench-workers screenshots clean
 
 all: build
 
@@ -134,6 +136,10 @@ screenshots: build venv
 bench: build
 	Deploy/ensure-packages.sh hyperfine sqlite3 gcc wrk time curl nginx fcgiwrap
 	Tests/bench/run.sh
+
+bench-workers: build
+	Deploy/ensure-packages.sh postgresql libpq5 nginx sqlite3 util-linux
+	$(PYTHON) Tests/bench/workers.py
 
 clean:
 	rm -rf .build .build-fuzz .run .e2e-artifacts
