@@ -171,7 +171,7 @@ public final class PageContext: PageShell {
         get throws {
             if let openedStore { return openedStore }
             do {
-                let store = try Store.open(databasePath: config.databasePath)
+                let store = try Store.open(config.database)
                 openedStore = store
                 return store
             } catch {

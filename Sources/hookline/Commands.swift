@@ -9,7 +9,7 @@ import HooklineStore
 /// The CLI's commands, one function each.
 enum Commands {
     static func open(_ config: Configuration) throws -> Store {
-        do { return try Store.open(databasePath: config.databasePath) } catch let error as StoreError {
+        do { return try Store.open(config.database) } catch let error as StoreError {
             throw CommandFailure(message: error.message)
         }
     }
