@@ -144,6 +144,10 @@ public final class Database {
         }
     }
 
+    /// Whether this executable can open PostgreSQL databases: false in the fully static console,
+    /// which hands such requests to `hookline-console-pg` (static glibc cannot load libpq).
+    public static var canLoadPostgreSQL: Bool { PostgreSQLConnection.isAvailable }
+
     init(connection: any SQLConnection, dialect: SQLDialect, path: String) {
         self.connection = connection
         self.dialect = dialect

@@ -1,6 +1,5 @@
 import Foundation
 import HooklineStore
-import Testing
 
 /// The database one test fixture works on: an SQLite file in the fixture's directory, or —
 /// when `HOOKLINE_TEST_POSTGRES` names a PostgreSQL server (`make unit` starts one) — a fresh
@@ -35,6 +34,13 @@ public final class TestDatabase: @unchecked Sendable {
         let uri = Self.uri(server, database: name)
         location = .postgresql(uri: uri, passwordFile: nil)
         configValue = uri
+    }
+
+    /// An SQLite file `file` inside `directory`, whatever the tests run on.
+    public init(sqliteIn directory: TemporaryDirectory, file: String = "hookline.db") {
+        name = nil
+        location = .sqlite(path: directory.file(file))
+        configValue = file
     }
 
     deinit {
@@ -104,10 +110,14 @@ public final class TestDatabase: @unchecked Sendable {
     }
 }
 
-extension Trait where Self == ConditionTrait {
-    /// For a test of something only SQLite has (pragmas, files, its own upgrade path); the
-    /// PostgreSQL run skips it.
-    public static var sqliteOnly: Self { .enabled(if: !TestDatabase.isPostgreSQL, "SQLite-specific") }
-    /// For a test of something only PostgreSQL has.
-    public static var postgreSQLOnly: Self { .enabled(if: TestDatabase.isPostgreSQL, "needs HOOKLINE_TEST_POSTGRES") }
-}
+#if canImport(Testing)
+    import Testing
+
+    extension Trait where Self == ConditionTrait {
+        /// For a test of something only SQLite has (pragmas, files, its own upgrade path); the
+        /// PostgreSQL run skips it.
+        public static var sqliteOnly: Self { .enabled(if: !TestDatabase.isPostgreSQL, "SQLite-specific") }
+        /// For a test of something only PostgreSQL has.
+        public static var postgreSQLOnly: Self { .enabled(if: TestDatabase.isPostgreSQL, "needs HOOKLINE_TEST_POSTGRES") }
+    }
+#endif
