@@ -218,7 +218,6 @@ public struct DeliveryLog: DeliveryBackend {
                 .of(number), succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state),
                 .of(DeliveryState.pending), .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
             ])
-        try countMetrics(record)
         try db.run(
             "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
             [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
@@ -227,6 +226,9 @@ public struct DeliveryLog: DeliveryBackend {
                 "UPDATE subscriptions SET failing_since = CASE WHEN ? = 1 THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
                 [.of(succeeded), .of(now), .of(subscriptionID)])
         }
+        // Last: every recording worker updates these few rows, so on PostgreSQL their row locks
+        // are held only from here to the commit.
+        try countMetrics(record)
         return attemptID
     }
 
