@@ -70,7 +70,14 @@ final class PostgreSQLConnection: SQLConnection {
         return String(decoding: bytes, as: UTF8.self).trimmingWhitespace
     }
 
+    /// A connection the server dropped (restart, failover, idle timeout) is opened again before
+    /// the next statement, so a long-running worker recovers; the statement that failed stays failed.
+    private func reconnectIfBroken() {
+        if pq.status(connection) != 0 { pq.reset(connection) }
+    }
+
     func execute(_ sql: String) throws(StoreError) {
+        reconnectIfBroken()
         let result = pq.exec(connection, sql)
         defer { pq.clear(result) }
         try check(result)
@@ -78,6 +85,7 @@ final class PostgreSQLConnection: SQLConnection {
 
     @discardableResult
     func query(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> [Row] {
+        reconnectIfBroken()
         let text = numberedPlaceholders(sql)
         var types: [UInt32] = []
         var values: [String?] = []
@@ -216,6 +224,7 @@ struct LibPQ: @unchecked Sendable {
     let status: @convention(c) (Connection?) -> Int32
     let errorMessage: @convention(c) (Connection?) -> UnsafePointer<CChar>
     let finish: @convention(c) (Connection?) -> Void
+    let reset: @convention(c) (Connection?) -> Void
     let transactionStatus: @convention(c) (Connection?) -> Int32
     let exec: @convention(c) (Connection?, UnsafePointer<CChar>) -> Result?
     let execParams:
@@ -252,6 +261,7 @@ struct LibPQ: @unchecked Sendable {
             status = try find("PQstatus")
             errorMessage = try find("PQerrorMessage")
             finish = try find("PQfinish")
+            reset = try find("PQreset")
             transactionStatus = try find("PQtransactionStatus")
             exec = try find("PQexec")
             execParams = try find("PQexecParams")

@@ -117,6 +117,17 @@ import Testing
         #expect(error?.message.contains("s3cret-pw") == false)
     }
 
+    @Test(.postgreSQLOnly) func aDroppedPostgreSQLConnectionIsOpenedAgain() throws {
+        let fixture = try StoreFixture(agents: false)
+        let pid = try fixture.scalar("SELECT pg_backend_pid()")
+        let other = try fixture.connect()
+        #expect(try other.query("SELECT pg_terminate_backend(CAST(? AS INTEGER)) AS done", [.of(pid)]).first?.bool("done") == true)
+        // The statement that met the dropped connection fails; the worker's next round works.
+        #expect(throws: StoreError.self) { try fixture.db.query("SELECT 1 AS one") }
+        #expect(try fixture.scalar("SELECT count(*) FROM organization") == 1)
+        #expect(try fixture.scalar("SELECT pg_backend_pid()") != pid)
+    }
+
     @Test func unopenableDatabaseExplainsWhatToFix() {
         let error = #expect(throws: StoreError.self) { try Database(path: "/nonexistent-hookline-dir/sub/hookline.db") }
         #expect(error?.message.contains("/nonexistent-hookline-dir/sub") == true)
