@@ -127,7 +127,8 @@ fi
 
 echo
 echo "  Hookline: http://127.0.0.1:$PORT/webhooks/"
-echo "  (database $RUN_DIR/hookline.db, logs in $RUN_DIR/logs; Ctrl-C stops)"
+database=$(sed -n 's/^database = //p' "$config" | sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#')
+echo "  (database $database, logs in $RUN_DIR/logs; Ctrl-C stops)"
 echo
 
 # Return when either server dies (or on Ctrl-C / SIGTERM via the trap).
