@@ -177,7 +177,13 @@ public final class PageContext: PageShell {
             } catch {
                 throw PageFailure(
                     status: .serviceUnavailable, title: "Database unavailable",
-                    message: "Hookline could not open its database. Check the `database` setting and its directory's permissions.",
+                    message: {
+                        switch config.database {
+                        case .sqlite: "Hookline could not open its database. Check the `database` setting and its directory's permissions."
+                        case .postgresql:
+                            "Hookline could not reach its PostgreSQL database. Check that the server runs and the `database` setting."
+                        }
+                    }(),
                     detail: "\(error) (`database` in \(config.sourcePath))")
             }
         }
