@@ -1,6 +1,6 @@
 # Hookline — see README.md. Targets:
-#   make build     release binaries in .build/dist: hookline-console fully static, hookline-send
-#                  and hookline with the Swift runtime linked in (--static-swift-stdlib)
+#   make build     release binaries in .build/dist: hookline-console fully static, hookline-send,
+#                  hookline and hookline-console-pg with the Swift runtime linked in (--static-swift-stdlib)
 #   make run       serve the console on http://127.0.0.1:$(PORT)/webhooks/ (nginx + fcgiwrap)
 #   make test      installs what the tests need, then lint + unit tests + e2e tests through
 #                  nginx and Apache + browser tests
@@ -22,6 +22,8 @@ SHELL        := /bin/bash
 SWIFT        ?= swift
 PYTHON       ?= python3
 PORT         ?= 8080
+RUN_DIR      ?= $(CURDIR)/.run
+DATABASE     ?=
 PREFIX       ?= /usr
 SYSCONFDIR   ?= /etc
 LOCALSTATEDIR ?= /var
@@ -51,21 +53,27 @@ all: build
 # hookline-console links neither libcurl nor Foundation, so it can be one static executable
 # (no dynamic loader, no relocations: most of a page's start-up cost). It is built in its own
 # scratch directory because the flag applies to everything in one build. hookline-send and
-# hookline need libcurl, which Debian ships only as a shared library.
+# hookline need libcurl, which Debian ships only as a shared library. Static glibc cannot load
+# libpq, so the same console linked dynamically ships as hookline-console-pg: the static one
+# hands it every request when the config names a PostgreSQL database (DESIGN §10).
 DIST          = $(CURDIR)/.build/dist
 build:
 	$(SWIFT) build $(RELEASE_FLAGS)
 	$(SWIFT) build -c release --product hookline-console --scratch-path .build-static -Xswiftc -static-executable \
+		-Xswiftc -DHOOKLINE_STATIC_EXECUTABLE \
 		2> >(grep -v "statically linked applications requires at runtime" >&2)
 	mkdir -p $(DIST)
 	cp -f .build-static/release/hookline-console $(DIST)/hookline-console.new && mv -f $(DIST)/hookline-console.new $(DIST)/hookline-console
+	cp -f .build/release/hookline-console $(DIST)/hookline-console-pg.new && mv -f $(DIST)/hookline-console-pg.new $(DIST)/hookline-console-pg
 	for b in hookline-send hookline; do cp -f .build/release/$$b $(DIST)/$$b.new && mv -f $(DIST)/$$b.new $(DIST)/$$b; done
 
 deps:
 	Deploy/ensure-packages.sh $(DEV_PACKAGES)
 
+# RUN_DIR (default .run) and DATABASE (default: SQLite in RUN_DIR; a postgresql:// URI selects
+# PostgreSQL) are used when the dev config is first written.
 run: deps build
-	PORT=$(PORT) Deploy/dev-run.sh
+	PORT=$(PORT) RUN_DIR=$(RUN_DIR) DATABASE=$(DATABASE) Deploy/dev-run.sh
 
 test-deps:
 	Deploy/ensure-packages.sh $(TEST_PACKAGES)

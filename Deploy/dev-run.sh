@@ -17,9 +17,12 @@ RUN_DIR=${RUN_DIR:-$repo/.run}
 BIN_DIR=${BIN_DIR:-$repo/.build/dist}
 TEMPLATES_DIR=${TEMPLATES_DIR:-$repo/Templates}
 PUBLIC_DIR=${PUBLIC_DIR:-$repo/Public}
+# DATABASE: used when the dev config is first written. Default: SQLite in $RUN_DIR; a
+# postgresql:// URI (an existing, empty or Hookline database) selects PostgreSQL.
+DATABASE=${DATABASE:-}
 clean_env=(env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
 
-for b in hookline-console hookline-send hookline; do
+for b in hookline-console hookline-console-pg hookline-send hookline; do
     [[ -x $BIN_DIR/$b ]] || { echo "dev-run: $BIN_DIR/$b missing — run 'make build'" >&2; exit 1; }
 done
 for tool in nginx fcgiwrap; do
@@ -47,7 +50,7 @@ socket=$RUN_DIR/fcgiwrap/fcgiwrap.sock
 
 # Dev config: written once, then yours to edit (delete it to regenerate).
 if [[ ! -e $config ]]; then
-    sed -e "s|^database = .*|database = $RUN_DIR/hookline.db|" \
+    sed -e "s|^database = .*|database = ${DATABASE:-$RUN_DIR/hookline.db}|" \
         -e "s|^templates = .*|templates = $TEMPLATES_DIR|" \
         -e "s|^allow_http = .*|allow_http = yes|" \
         -e "s|^allowed_private_targets =.*|allowed_private_targets = 127.0.0.0/8, ::1/128|" \
@@ -58,8 +61,14 @@ if [[ ! -e $config ]]; then
 fi
 
 fresh_db=no
-[[ -e $RUN_DIR/hookline.db ]] || fresh_db=yes
-"$BIN_DIR/hookline" --config "$config" init
+if grep -Eq '^database = postgres(ql)?://' "$config"; then
+    # PostgreSQL: `demo` adds demo webhooks only to a database that has none.
+    fresh_db=yes
+    "$BIN_DIR/hookline" --config "$config" init
+else
+    [[ -e $RUN_DIR/hookline.db ]] || fresh_db=yes
+    "$BIN_DIR/hookline" --config "$config" init
+fi
 if [[ $fresh_db == yes ]]; then
     "$BIN_DIR/hookline" --config "$config" demo
 fi
@@ -118,7 +127,8 @@ fi
 
 echo
 echo "  Hookline: http://127.0.0.1:$PORT/webhooks/"
-echo "  (database $RUN_DIR/hookline.db, logs in $RUN_DIR/logs; Ctrl-C stops)"
+database=$(sed -n 's/^database = //p' "$config" | sed -E 's#(://[^:/@]*):[^@/]*@#\1:***@#')
+echo "  (database $database, logs in $RUN_DIR/logs; Ctrl-C stops)"
 echo
 
 # Return when either server dies (or on Ctrl-C / SIGTERM via the trap).

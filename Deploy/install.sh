@@ -17,7 +17,7 @@
 #   MOUNT=/webhooks  SOCKET=/run/fcgiwrap.socket  (for the rendered snippets)
 #
 # Lays out:
-#   $PREFIX/lib/hookline/{hookline-console,hookline-send,hookline}
+#   $PREFIX/lib/hookline/{hookline-console,hookline-console-pg,hookline-send,hookline}
 #   $PREFIX/lib/hookline/releases/ID/      copies of those binaries, for --rollback
 #   $PREFIX/bin/hookline -> ../lib/hookline/hookline
 #   $PREFIX/share/hookline/releases/ID/{templates,public}/
@@ -63,7 +63,7 @@ PUBLIC_SRC=${PUBLIC_SRC:-$repo/Public}
 MOUNT=${MOUNT:-/webhooks}
 SOCKET=${SOCKET:-/run/fcgiwrap.socket}
 
-binaries="hookline-send hookline-console hookline"
+binaries="hookline-send hookline-console hookline-console-pg hookline"
 # What the guide puts in /etc/default/fcgiwrap: keep -f (CGI stderr goes to
 # nginx's error log); -c N runs N workers, so N requests run at once.
 FCGIWRAP_OPTS='DAEMON_OPTS=-f -c 8'

@@ -134,7 +134,7 @@ public enum API {
     }
 
     static func openStore(_ config: Configuration) throws -> Store {
-        do { return try Store.open(databasePath: config.databasePath) } catch {
+        do { return try Store.open(config.database) } catch {
             var problem = Problem(
                 .serviceUnavailable, "unavailable", "Database unavailable", "Hookline could not open its database; try again later.")
             problem.headers = [("Retry-After", "5")]

@@ -33,6 +33,10 @@ public enum Console {
     /// The program that serves the routes that send.
     public static let sendingProgram = "hookline-send"
 
+    /// The console linked dynamically, which can load libpq: the static console hands it every
+    /// request when the config names a PostgreSQL database (DESIGN §10).
+    public static let postgreSQLProgram = "hookline-console-pg"
+
     /// Runs as a CGI program: reads the request, writes the response once. Without a `sender`
     /// (in `hookline-console`), a request that sends is handed to ``sendingProgram``.
     public static func main(sender: (any WebhookSender)? = nil) {
@@ -43,7 +47,8 @@ public enum Console {
                     : ErrorPage.standalone(status: status, message: message, scriptName: scriptName)
             },
             beforeBody: { environment in
-                sender == nil ? handOffIfSending(environment) : nil
+                guard sender == nil else { return nil }
+                return handOffIfSending(environment) ?? handOffIfPostgreSQL(environment)
             },
             handler: { request in respond(to: request, sender: sender) })
     }
@@ -62,15 +67,30 @@ public enum Console {
             guard case .found(let route, _) = RouteMatch(routes, method: method, segments: segments), route.needsSender(method)
             else { return nil }
         }
-        let failure = CGIProcess.replaceProcess(with: sendingProgram)
+        return handOff(to: sendingProgram, environment, because: "This page sends webhooks")
+    }
+
+    /// In an executable that cannot load libpq (the static console), replaces this process with
+    /// ``postgreSQLProgram`` when the config names a PostgreSQL database. An SQLite installation
+    /// pays one look at the config, which the page reads anyway; a config that does not load is
+    /// left to the page, which explains it.
+    static func handOffIfPostgreSQL(_ environment: [String: String]) -> Response? {
+        guard !Database.canLoadPostgreSQL else { return nil }
+        let path = Configuration.path(argument: nil, environment: environment["HOOKLINE_CONFIG"])
+        guard let config = try? Configuration.load(path: path), case .postgresql = config.database else { return nil }
+        return handOff(to: postgreSQLProgram, environment, because: "The database is PostgreSQL")
+    }
+
+    /// Replaces this process with `program` (same arguments, environment and unread stdin);
+    /// returns the error answer only when that program cannot be started.
+    private static func handOff(to program: String, _ environment: [String: String], because reason: String) -> Response {
+        let failure = CGIProcess.replaceProcess(with: program)
         CGIProcess.write(Array("hookline-console: \(failure)\n".utf8), to: 2)
-        if isAPI { return API.handOffFailed("\(sendingProgram) could not be started: \(failure)") }
+        let message = "\(reason), which \(program) serves, and it could not be started: \(failure)."
+        if API.handles(pathInfo: environment["PATH_INFO"] ?? "") { return API.handOffFailed(message) }
         var scriptName = environment["SCRIPT_NAME"] ?? ""
         while scriptName.hasSuffix("/") { scriptName.removeLast() }
-        return ErrorPage.standalone(
-            status: .internalError,
-            message: "This page sends webhooks, which hookline-send does, and it could not be started: \(failure).",
-            scriptName: scriptName)
+        return ErrorPage.standalone(status: .internalError, message: message, scriptName: scriptName)
     }
 
     /// Answers one request. Tests call this directly with a built `Request`.

@@ -171,13 +171,19 @@ public final class PageContext: PageShell {
         get throws {
             if let openedStore { return openedStore }
             do {
-                let store = try Store.open(databasePath: config.databasePath)
+                let store = try Store.open(config.database)
                 openedStore = store
                 return store
             } catch {
                 throw PageFailure(
                     status: .serviceUnavailable, title: "Database unavailable",
-                    message: "Hookline could not open its database. Check the `database` setting and its directory's permissions.",
+                    message: {
+                        switch config.database {
+                        case .sqlite: "Hookline could not open its database. Check the `database` setting and its directory's permissions."
+                        case .postgresql:
+                            "Hookline could not reach its PostgreSQL database. Check that the server runs and the `database` setting."
+                        }
+                    }(),
                     detail: "\(error) (`database` in \(config.sourcePath))")
             }
         }

@@ -40,7 +40,7 @@ public struct DispatchSender: WebhookSender {
     /// Runs `body` in a send slot; a slot refusal becomes the front end's error (`refusal`).
     private func withSlot<T>(_ config: Configuration, refusal: (SendSlots.Refusal) -> any Error, _ body: () throws -> T) throws -> T {
         do {
-            return try SendSlots(databasePath: config.databasePath, count: config.maxConcurrentTestSends).withSlot(body)
+            return try SendSlots(database: config.database, count: config.maxConcurrentTestSends).withSlot(body)
         } catch let refused as SendSlots.Refusal {
             throw refusal(refused)
         }

@@ -1,3 +1,5 @@
+import HooklineStore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -19,10 +21,25 @@ struct SendSlots {
         case unavailable(String)
     }
 
-    /// Slots named `<database>.send-slot-<n>`.
-    init(databasePath: String, count: Int) {
-        prefix = databasePath + ".send-slot-"
+    init(database: DatabaseLocation, count: Int) {
+        prefix = Self.prefix(for: database)
         self.count = count
+    }
+
+    /// Slot files are named `<prefix><n>`: next to an SQLite database (`<database>.send-slot-`);
+    /// for PostgreSQL, in `/run/lock` (world-writable, sticky, emptied at boot), named after the
+    /// database so two installations on one host do not share slots. The bound is per host.
+    static func prefix(for database: DatabaseLocation) -> String {
+        switch database {
+        case .sqlite(let path):
+            return path + ".send-slot-"
+        case .postgresql(let uri, _):
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+            for byte in uri.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            var directory = "/run/lock"
+            if access(directory, W_OK) != 0 { directory = "/tmp" }
+            return directory + "/hookline-send-" + String(hash, radix: 16) + "-"
+        }
     }
 
     /// Runs `body` while holding a free slot; ``Refusal/busy(count:)`` when all are taken.

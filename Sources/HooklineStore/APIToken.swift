@@ -120,10 +120,9 @@ public struct TokenStore: TokenBackend {
             guard try db.query("SELECT 1 FROM api_tokens WHERE name = ? AND revoked_at IS NULL", [.text(name)]).isEmpty else {
                 throw TokenError.nameTaken(name)
             }
-            try db.run(
+            let id = try db.insert(
                 "INSERT INTO api_tokens (name, scope, token_hash, created_by, created_at) VALUES (?, ?, ?, ?, ?)",
                 [.text(name), .of(scope), .text(TokenText.hash(token)), .text(actor), .of(now)])
-            let id = db.lastInsertID
             var changes = AuditChanges()
             changes.add("token", nil, name)
             changes.add("scope", nil, scope.rawValue)

@@ -79,11 +79,11 @@ public struct Catalog: CatalogBackend {
     static func seedDefaults(_ db: Database) throws {
         for (position, event) in documentedEvents.enumerated() {
             try db.run(
-                "INSERT OR IGNORE INTO event_types (name, group_name, description, sample_data, position) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO event_types (name, group_name, description, sample_data, position) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [.text(event.name), .text(event.group), .text(event.description), .text(event.sampleData), .of(position)])
         }
         try db.run(
-            "INSERT OR IGNORE INTO organization (id, uuid, name) VALUES (1, ?, ?)",
+            "INSERT INTO organization (id, uuid, name) VALUES (1, ?, ?) ON CONFLICT DO NOTHING",
             [.text(Identifier.uuid()), "My Organization"])
     }
 
@@ -105,7 +105,7 @@ public struct Catalog: CatalogBackend {
     // MARK: Agents
 
     public func agents() throws -> [Agent] {
-        try db.query("SELECT uuid, name FROM agents ORDER BY name COLLATE NOCASE, uuid").map(Self.agent(from:))
+        try db.query("SELECT uuid, name FROM agents ORDER BY \(db.dialect.caseless("name")), uuid").map(Self.agent(from:))
     }
 
     public func agent(uuid: String) throws -> Agent? {

@@ -15,7 +15,11 @@ public struct Configuration: Sendable, Equatable {
     /// Whether the console may be used without a web server login.
     public enum AnonymousAccess: String, Sendable { case off, dev }
 
+    /// The `database` key: an SQLite file (relative to the config's directory) or a
+    /// `postgresql://` URI; see ``database``.
     public var databasePath = "/var/lib/hookline/hookline.db"
+    /// A file holding the PostgreSQL password (`database_password_file`), when it is not in the URI.
+    public var databasePasswordFile: String? = nil
     public var templatesDirectory = "/usr/share/hookline/templates"
     public var allowHTTP = false
     public var allowedPrivateTargets: [IPRange] = []
@@ -50,6 +54,12 @@ public struct Configuration: Sendable, Equatable {
     public var sourcePath = ""
 
     public init() {}
+
+    /// Where the store lives.
+    public var database: DatabaseLocation {
+        DatabaseLocation.isPostgreSQL(databasePath)
+            ? .postgresql(uri: databasePath, passwordFile: databasePasswordFile) : .sqlite(path: databasePath)
+    }
 
     /// The config path: `--config` if given, else `HOOKLINE_CONFIG`, else the default.
     public static func path(argument: String?, environment: String?) -> String {
@@ -91,8 +101,10 @@ public struct Configuration: Sendable, Equatable {
             func resolved(_ p: String) -> String { p.hasPrefix("/") ? p : base + "/" + p }
             switch key {
             case "database":
-                guard !value.isEmpty else { throw fail("`database` needs a path") }
-                config.databasePath = resolved(value)
+                guard !value.isEmpty else { throw fail("`database` needs a path or a postgresql:// URI") }
+                config.databasePath = DatabaseLocation.isPostgreSQL(value) ? value : resolved(value)
+            case "database_password_file":
+                config.databasePasswordFile = value.isEmpty ? nil : resolved(value)
             case "templates":
                 guard !value.isEmpty else { throw fail("`templates` needs a directory") }
                 config.templatesDirectory = resolved(value)

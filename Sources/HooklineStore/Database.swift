@@ -1,5 +1,3 @@
-import CSQLite
-
 /// A value bound to or read from a SQL statement. Only the store builds SQL.
 enum SQLValue: Sendable, Equatable {
     case null
@@ -106,162 +104,127 @@ struct Row: Sendable {
 /// A store failure with a message an operator can act on.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// The engine's error code when it gave one (PostgreSQL's SQLSTATE, e.g. `40P01`).
+    public let code: String?
+    public init(_ message: String, code: String? = nil) {
+        self.message = message
+        self.code = code
+    }
     public var description: String { message }
+
+    /// A deadlock or serialization failure: the transaction was rolled back and may simply be run again.
+    var isTransient: Bool { code == "40P01" || code == "40001" }
 }
 
-/// A SQLite connection configured the way Hookline always uses it: WAL, a busy timeout,
-/// foreign keys on. SQL runs only through prepared statements with bound values, and only
-/// inside this module: other modules open a connection and hand it to the store's parts.
+/// A connection to Hookline's database — SQLite (the embedded default) or PostgreSQL (DESIGN §10) —
+/// used the way Hookline always uses it. SQL runs only through statements with bound values
+/// (`?` placeholders in both engines), and only inside this module: other modules open a
+/// connection and hand it to the store's parts. Where the engines' SQL differs, the store asks
+/// ``dialect``.
 public final class Database {
-    let handle: OpaquePointer
-    /// The database file.
+    let connection: any SQLConnection
+    let dialect: SQLDialect
+    /// Where the data lives: the SQLite file, or the PostgreSQL URI without its password.
     public let path: String
-    private var statementCache: [String: OpaquePointer] = [:]
 
     /// Opens (creating if needed) the SQLite file at `path`; does not migrate (see ``Schema/migrate(_:)``).
-    public init(path: String) throws(StoreError) {
+    public convenience init(path: String) throws(StoreError) {
+        self.init(connection: try SQLiteConnection(path: path), dialect: .sqlite, path: path)
+    }
+
+    /// Opens `location`: an SQLite file, or a PostgreSQL server through libpq (loaded now, at
+    /// run time, and only here). Does not migrate.
+    public convenience init(_ location: DatabaseLocation) throws(StoreError) {
+        switch location {
+        case .sqlite(let path):
+            try self.init(path: path)
+        case .postgresql(let uri, let passwordFile):
+            let connection = try PostgreSQLConnection(uri: uri, passwordFile: passwordFile)
+            self.init(connection: connection, dialect: .postgresql, path: location.description)
+        }
+    }
+
+    /// Whether this executable can open PostgreSQL databases: false in the fully static console,
+    /// which hands such requests to `hookline-console-pg` (static glibc cannot load libpq).
+    public static var canLoadPostgreSQL: Bool { PostgreSQLConnection.isAvailable }
+
+    init(connection: any SQLConnection, dialect: SQLDialect, path: String) {
+        self.connection = connection
+        self.dialect = dialect
         self.path = path
-        var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
-        guard rc == SQLITE_OK, let db else {
-            let reason = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close(db)
-            throw StoreError(Self.explainOpenFailure(path: path, reason: reason))
-        }
-        handle = db
-        sqlite3_extended_result_codes(db, 1)
-        do {
-            try execute("PRAGMA busy_timeout = 5000")
-            try execute("PRAGMA foreign_keys = ON")
-            let mode = try query("PRAGMA journal_mode = WAL").first?.text("journal_mode")
-            if mode != "wal" { throw StoreError("could not switch \(path) to WAL mode (got \(mode ?? "nothing"))") }
-            try execute("PRAGMA synchronous = NORMAL")
-        } catch {
-            throw StoreError(Self.explainOpenFailure(path: path, reason: String(describing: error)))
-        }
     }
 
-    deinit {
-        for statement in statementCache.values { sqlite3_finalize(statement) }
-        sqlite3_close_v2(handle)
-    }
-
-    private static func explainOpenFailure(path: String, reason: String) -> String {
-        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-        if reason.contains("readonly") || reason.contains("unable to open") {
-            return "cannot open the database \(path): \(reason). The directory \(directory.isEmpty ? "." : directory) "
-                + "must exist and be writable by this user (SQLite creates -wal and -shm files next to the database)."
-        }
-        return "cannot open the database \(path): \(reason)"
-    }
-
-    /// Runs SQL without results (schema changes, pragmas). Do not pass user input here.
+    /// Runs SQL without results (schema changes, several statements at once). Never user input.
     func execute(_ sql: String) throws(StoreError) {
-        var error: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(handle, sql, nil, nil, &error) != SQLITE_OK {
-            let message = error.map { String(cString: $0) } ?? "unknown error"
-            sqlite3_free(error)
-            throw StoreError(message)
-        }
+        try connection.execute(sql)
     }
 
     /// Runs one statement with bound values and returns every row.
     @discardableResult
     func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> [Row] {
-        let statement = try prepared(sql)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        try bind(bindings, to: statement)
-        let count = sqlite3_column_count(statement)
-        var columns: [String: Int] = [:]
-        for column in 0..<count {
-            if let name = sqlite3_column_name(statement, column) {
-                let key = String(cString: name)
-                if columns[key] == nil { columns[key] = Int(column) }
-            }
-        }
-        var rows: [Row] = []
-        while true {
-            let rc = sqlite3_step(statement)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw StoreError(lastError) }
-            var values: [SQLValue] = []
-            values.reserveCapacity(Int(count))
-            for column in 0..<count {
-                switch sqlite3_column_type(statement, column) {
-                case SQLITE_INTEGER: values.append(.int(sqlite3_column_int64(statement, column)))
-                case SQLITE_FLOAT: values.append(.double(sqlite3_column_double(statement, column)))
-                case SQLITE_NULL: values.append(.null)
-                default:
-                    if let text = sqlite3_column_text(statement, column) {
-                        // By length, not up to the first NUL: stored text comes back byte for byte.
-                        let length = Int(sqlite3_column_bytes(statement, column))
-                        values.append(.text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self)))
-                    } else {
-                        values.append(.null)
-                    }
-                }
-            }
-            rows.append(Row(columns: columns, values: values))
-        }
-        return rows
+        try connection.query(sql, bindings)
     }
 
     /// Runs one statement and returns the number of rows it changed.
     @discardableResult
     func run(_ sql: String, _ bindings: [SQLValue] = []) throws(StoreError) -> Int {
-        try query(sql, bindings)
-        return Int(sqlite3_changes(handle))
+        try connection.query(sql, bindings)
+        return connection.changes
     }
 
-    var lastInsertID: Int { Int(sqlite3_last_insert_rowid(handle)) }
-
-    /// Runs `body` in one `BEGIN IMMEDIATE` transaction: committed if it returns, rolled back if it throws.
-    /// Inside a transaction already (a batch made of single changes), `body` joins it.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        if sqlite3_get_autocommit(handle) == 0 { return try body() }
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
+    /// Runs an `INSERT` into a table with an `id` key and returns the new row's id.
+    func insert(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> Int {
+        guard let row = try connection.query(sql + " RETURNING id", bindings).first else {
+            throw StoreError("the insert returned no id")
         }
+        return try row.int("id")
     }
 
-    private var lastError: String { String(cString: sqlite3_errmsg(handle)) }
-
-    private func prepared(_ sql: String) throws(StoreError) -> OpaquePointer {
-        if let cached = statementCache[sql] { return cached }
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw StoreError("SQL error: \(lastError)")
-        }
-        statementCache[sql] = statement
-        return statement
+    /// How a transaction meets the others.
+    enum Isolation {
+        /// One writer at a time, like SQLite's write lock: what every check-then-write needs
+        /// (versions, form tokens, idempotent events, the next id).
+        case serialized
+        /// Row locks only (PostgreSQL): the workers' claims (`FOR UPDATE SKIP LOCKED`) and the
+        /// records that hold a claim, so workers do not queue behind each other or the pages.
+        case rowLocks
     }
 
-    private func bind(_ values: [SQLValue], to statement: OpaquePointer) throws(StoreError) {
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            let rc: Int32
-            switch value {
-            case .null: rc = sqlite3_bind_null(statement, index)
-            case .int(let v): rc = sqlite3_bind_int64(statement, index, v)
-            case .double(let v): rc = sqlite3_bind_double(statement, index, v)
-            // By byte length, so a NUL inside the text is stored, not taken as its end.
-            case .text(let s): rc = sqlite3_bind_text(statement, index, s, Int32(s.utf8.count), transient)
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    /// Inside a transaction already (a batch made of single changes), `body` joins it. SQLite
+    /// takes its write lock (`BEGIN IMMEDIATE`); PostgreSQL takes an advisory lock for
+    /// ``Isolation/serialized`` and runs `body` again after a deadlock or serialization failure.
+    func transaction<T>(_ isolation: Isolation = .serialized, _ body: () throws -> T) throws -> T {
+        if connection.inTransaction { return try body() }
+        var retries = 0
+        while true {
+            try execute(dialect.beginTransaction(isolation))
+            do {
+                let result = try body()
+                try execute("COMMIT")
+                return result
+            } catch let error as StoreError where error.isTransient && retries < 5 {
+                try? execute("ROLLBACK")
+                retries += 1
+            } catch {
+                try? execute("ROLLBACK")
+                throw error
             }
-            guard rc == SQLITE_OK else { throw StoreError("SQL bind error: \(lastError)") }
         }
     }
+}
+
+/// What the store needs of an engine's connection.
+protocol SQLConnection: AnyObject {
+    /// Runs SQL text without parameters (may hold several statements).
+    func execute(_ sql: String) throws(StoreError)
+    /// Runs one statement with `?` placeholders bound to `bindings`.
+    @discardableResult
+    func query(_ sql: String, _ bindings: [SQLValue]) throws(StoreError) -> [Row]
+    /// Rows changed by the last statement ``query(_:_:)`` ran.
+    var changes: Int { get }
+    /// Whether a transaction is open.
+    var inTransaction: Bool { get }
 }
 
 extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {

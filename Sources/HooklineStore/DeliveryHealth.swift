@@ -46,17 +46,17 @@ extension DeliveryLog {
         // prepared statement stay the same whatever the page size); each subquery is an index lookup.
         let rows = try db.query(
             """
-            SELECT CAST(j.value AS INTEGER) AS id,
+            SELECT CAST(j.value AS BIGINT) AS id,
                 (SELECT count(*) FROM delivery_attempts a WHERE a.subscription_id = j.value AND a.at >= ?) AS attempts,
-                (SELECT coalesce(sum(a.outcome = ?), 0) FROM delivery_attempts a
+                (SELECT coalesce(sum(CASE WHEN a.outcome = ? THEN 1 ELSE 0 END), 0) FROM delivery_attempts a
                     WHERE a.subscription_id = j.value AND a.at >= ?) AS succeeded,
                 (SELECT max(a.at) FROM delivery_attempts a
-                    WHERE a.subscription_id = j.value AND \(Self.succeeded("a.outcome")) = 1) AS last
-            FROM json_each(?) j
+                    WHERE a.subscription_id = j.value AND \(db.dialect.holds(Self.succeeded("a.outcome")))) AS last
+            FROM \(db.dialect.integerTable("j"))
             """,
             [
                 .of(since), .of(AttemptOutcome.success), .of(since),
-                .text("[" + ids.map(String.init).joined(separator: ",") + "]"),
+                db.dialect.integers(ids),
             ])
         var result: [Int: DeliveryHealth] = [:]
         for row in rows {
@@ -71,7 +71,7 @@ extension DeliveryLog {
     public func hourly(subscriptionID: Int, since: Int) throws -> [HourlyAttempts] {
         try db.query(
             """
-            SELECT at / 3600 * 3600 AS hour, count(*) AS attempts, coalesce(sum(outcome <> ?), 0) AS failures
+            SELECT at / 3600 * 3600 AS hour, count(*) AS attempts, coalesce(sum(CASE WHEN outcome <> ? THEN 1 ELSE 0 END), 0) AS failures
             FROM delivery_attempts WHERE subscription_id = ? AND at >= ? GROUP BY at / 3600 ORDER BY hour
             """, [.of(AttemptOutcome.success), .of(subscriptionID), .of(since)]
         ).map { row throws(StoreError) in

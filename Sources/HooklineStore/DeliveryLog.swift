@@ -141,7 +141,7 @@ public struct DeliveryLog: DeliveryBackend {
     public func createDelivery(subscriptionID: Int, eventID: String, eventType: String, body: String, isTest: Bool, due: Int?, now: Int)
         throws -> Int
     {
-        try db.run(
+        try db.insert(
             """
             INSERT INTO deliveries (subscription_id, event_id, event_type, body, is_test, state, next_attempt_at, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -151,7 +151,6 @@ public struct DeliveryLog: DeliveryBackend {
                 .of(due == nil ? DeliveryState.sending : .pending),
                 .of(due), .of(now),
             ])
-        return db.lastInsertID
     }
 
     /// Records an attempt, updates the delivery's state and the subscription's "last delivery".
@@ -176,7 +175,7 @@ public struct DeliveryLog: DeliveryBackend {
     public func record(
         _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
     ) throws -> Int? {
-        try db.transaction {
+        try db.transaction(.rowLocks) {
             let released = try db.run(
                 "UPDATE deliveries SET claim = NULL, claimed_until = NULL WHERE id = ? AND claim = ?", [.of(deliveryID), .text(claim)])
             guard released == 1 else { return nil }
@@ -193,7 +192,7 @@ public struct DeliveryLog: DeliveryBackend {
     ) throws -> Int {
         let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int("attempts") ?? 0) + 1
         let headers = JSONValue.array(record.requestHeaders.map { .array([.string($0.name), .string($0.value)]) }).serialized()
-        try db.run(
+        let attemptID = try db.insert(
             """
             INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body,
                 status_code, latency_ms, outcome, message, response_excerpt)
@@ -205,7 +204,6 @@ public struct DeliveryLog: DeliveryBackend {
                 .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
                 .text(record.responseExcerpt),
             ])
-        let attemptID = db.lastInsertID
         let succeeded = record.outcome.succeeded
         let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
         // A retry for a subscription switched off meanwhile waits as held, not pending.
@@ -220,15 +218,17 @@ public struct DeliveryLog: DeliveryBackend {
                 .of(number), succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state),
                 .of(DeliveryState.pending), .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
             ])
-        try countMetrics(record)
         try db.run(
             "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
             [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
         if updatesFailingClock {
             try db.run(
-                "UPDATE subscriptions SET failing_since = CASE WHEN ? THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
+                "UPDATE subscriptions SET failing_since = CASE WHEN ? = 1 THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
                 [.of(succeeded), .of(now), .of(subscriptionID)])
         }
+        // Last: every recording worker updates these few rows, so on PostgreSQL their row locks
+        // are held only from here to the commit.
+        try countMetrics(record)
         return attemptID
     }
 
@@ -238,14 +238,14 @@ public struct DeliveryLog: DeliveryBackend {
     public func claimDue(now: Int, lease: Int, limit: Int = 100) throws -> DeliveryClaim {
         let token = Identifier.token()
         let until = now + max(lease, 1)
-        let rows = try db.transaction {
+        let rows = try db.transaction(.rowLocks) {
             try db.query(
                 """
                 UPDATE deliveries SET claimed_until = ?, claim = ?
                 WHERE id IN (
                     SELECT id FROM deliveries
                     WHERE state = ? AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
-                    ORDER BY next_attempt_at, id LIMIT ?)
+                    ORDER BY next_attempt_at, id LIMIT ?\(db.dialect.skipLocked))
                 RETURNING \(Self.deliveryColumns)
                 """, [.of(until), .text(token), .of(DeliveryState.pending), .of(now), .of(now), .of(max(limit, 0))])
         }
@@ -269,7 +269,7 @@ public struct DeliveryLog: DeliveryBackend {
     private func countMetrics(_ record: AttemptRecord) throws {
         let upsert = """
             INSERT INTO delivery_metrics (name, label, value) VALUES (?, ?, ?)
-            ON CONFLICT (name, label) DO UPDATE SET value = value + excluded.value
+            ON CONFLICT (name, label) DO UPDATE SET value = delivery_metrics.value + excluded.value
             """
         try db.run(upsert, [.text(Metrics.outcomeCounter), .of(record.outcome), .double(1)])
         try db.run(
@@ -383,7 +383,7 @@ public struct DeliveryLog: DeliveryBackend {
         return try db.transaction {
             let candidates = try db.query(
                 "SELECT id, attempts FROM deliveries WHERE finished_at < ? ORDER BY finished_at, id LIMIT ?", [.of(before), .of(limit)])
-            var chosen: [JSONValue] = []
+            var chosen: [Int] = []
             var rows = 0
             for candidate in candidates {
                 let id = try candidate.int("id")
@@ -396,14 +396,14 @@ public struct DeliveryLog: DeliveryBackend {
                     try db.run("UPDATE deliveries SET attempts = attempts - ? WHERE id = ?", [.of(deleted), .of(id)])
                     return max(deleted, limit)
                 }
-                chosen.append(.int(id))
+                chosen.append(id)
                 rows += cost
             }
             guard !chosen.isEmpty else { return 0 }
-            let ids = JSONValue.array(chosen).serialized()
-            let attempts = try db.run(
-                "DELETE FROM delivery_attempts WHERE delivery_id IN (SELECT value FROM json_each(?))", [.text(ids)])
-            return try attempts + db.run("DELETE FROM deliveries WHERE id IN (SELECT value FROM json_each(?))", [.text(ids)])
+            let ids = db.dialect.integers(chosen)
+            let list = "SELECT j.value FROM \(db.dialect.integerTable("j"))"
+            let attempts = try db.run("DELETE FROM delivery_attempts WHERE delivery_id IN (\(list))", [ids])
+            return try attempts + db.run("DELETE FROM deliveries WHERE id IN (\(list))", [ids])
         }
     }
 
@@ -448,7 +448,7 @@ public struct DeliveryLog: DeliveryBackend {
         try db.query(
             """
             SELECT id FROM subscriptions WHERE failing_since <= ? AND active = 1 AND disabled_reason IS NULL
-              AND failing_alerted_since IS NOT failing_since ORDER BY failing_since, id
+              AND failing_alerted_since IS DISTINCT FROM failing_since ORDER BY failing_since, id
             """, [.of(failingBefore)]
         ).map { row throws(StoreError) in try row.int("id") }
     }
@@ -460,7 +460,7 @@ public struct DeliveryLog: DeliveryBackend {
             try db.run(
                 """
                 UPDATE subscriptions SET failing_alerted_since = failing_since
-                WHERE id = ? AND failing_since = ? AND failing_alerted_since IS NOT failing_since
+                WHERE id = ? AND failing_since = ? AND failing_alerted_since IS DISTINCT FROM failing_since
                 """, [.of(subscriptionID), .of(failingSince)]) == 1
         }
     }

@@ -56,8 +56,8 @@ extension DeliveryLog {
             if let value { bindings.append(value) }
         }
         switch query.status {
-        case .delivered?: filter("\(Self.succeeded("a.outcome")) = 1")
-        case .failed?: filter("\(Self.succeeded("a.outcome")) = 0")
+        case .delivered?: filter(db.dialect.holds(Self.succeeded("a.outcome")))
+        case .failed?: filter(db.dialect.holds(Self.succeeded("a.outcome"), false))
         case .pending?: filter("d.state = ?", .of(DeliveryState.pending))
         case .held?: filter("d.state = ?", .of(DeliveryState.held))
         case nil: break

@@ -1,8 +1,10 @@
 import HooklineSigning
 
-/// The database schema as an ordered list of migrations keyed by `PRAGMA user_version`.
+/// The database schema as an ordered list of migrations keyed by a version number (SQLite's
+/// `PRAGMA user_version`, PostgreSQL's `hookline_schema` table). Each engine has its own list
+/// (``PostgreSQLSchema``), step for step the same tables, columns and indexes.
 ///
-/// Migrations only ever add: an upgrade runs the ones past the file's version, each in one
+/// Migrations only ever add: an upgrade runs the ones past the database's version, all in one
 /// transaction, and never drops data.
 public enum Schema {
     static let migrations: [String] = [
@@ -196,27 +198,54 @@ public enum Schema {
 
     public static var currentVersion: Int { migrations.count }
 
-    /// Brings the database up to `currentVersion`. Safe to call on every open: when the file is
-    /// current it costs one pragma read. Refuses a database written by a newer Hookline.
+    /// Brings the database up to `currentVersion`. Safe to call on every open: when the database
+    /// is current it costs one read. Refuses a database written by a newer Hookline.
     public static func migrate(_ db: Database) throws {
-        let version = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
+        let steps = db.dialect == .postgresql ? PostgreSQLSchema.migrations : migrations
+        precondition(steps.count == currentVersion, "each engine has a migration for every schema version")
+        let version = try storedVersion(db)
         if version == currentVersion { return }
-        guard version < currentVersion else {
-            throw StoreError(
-                "the database \(db.path) has schema version \(version), newer than this Hookline (\(currentVersion)); upgrade Hookline")
-        }
+        try refuseNewer(version, db)
         try db.transaction {
             // Re-read inside the write lock: another process may have migrated meanwhile.
-            let locked = try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
-            guard locked <= currentVersion else {
-                throw StoreError(
-                    "the database \(db.path) has schema version \(locked), newer than this Hookline (\(currentVersion)); upgrade Hookline")
+            if db.dialect == .postgresql {
+                try db.execute(
+                    "SET LOCAL client_min_messages = warning; CREATE TABLE IF NOT EXISTS hookline_schema (version INTEGER NOT NULL)")
             }
+            let locked = try storedVersion(db)
+            try refuseNewer(locked, db)
             for index in locked..<currentVersion {
-                try db.execute(migrations[index])
+                try db.execute(steps[index])
                 if index == 0 { try Catalog.seedDefaults(db) }
             }
-            try db.execute("PRAGMA user_version = \(currentVersion)")
+            switch db.dialect {
+            case .sqlite: try db.execute("PRAGMA user_version = \(currentVersion)")
+            case .postgresql:
+                try db.execute("DELETE FROM hookline_schema; INSERT INTO hookline_schema (version) VALUES (\(currentVersion))")
+            }
+        }
+    }
+
+    /// The schema version the database holds (0 when new): SQLite keeps it in `PRAGMA
+    /// user_version`, PostgreSQL in the one-row table `hookline_schema`.
+    static func storedVersion(_ db: Database) throws(StoreError) -> Int {
+        switch db.dialect {
+        case .sqlite:
+            return try db.query("PRAGMA user_version").first?.int("user_version") ?? 0
+        case .postgresql:
+            do {
+                return try db.query("SELECT max(version) AS version FROM hookline_schema").first?.optionalInt("version") ?? 0
+            } catch {
+                guard error.code == "42P01" else { throw error }
+                return 0  // undefined_table: a database Hookline has not set up yet
+            }
+        }
+    }
+
+    private static func refuseNewer(_ version: Int, _ db: Database) throws {
+        guard version <= currentVersion else {
+            throw StoreError(
+                "the database \(db.path) has schema version \(version), newer than this Hookline (\(currentVersion)); upgrade Hookline")
         }
     }
 }

@@ -1,9 +1,11 @@
 /// The store's interface: everything the pages, the worker and the CLI may ask of persistence.
 ///
 /// A backend provides five parts — subscriptions, account data (``CatalogBackend``), the audit
-/// log, deliveries and API tokens — each an explicit protocol below. ``Store/open(databasePath:)`` opens the
-/// SQLite backend (``SubscriptionStore``, ``Catalog``, ``AuditLog``, ``DeliveryLog``); a
-/// PostgreSQL backend (DESIGN §10) would conform its own four types and be chosen there.
+/// log, deliveries and API tokens — each an explicit protocol below. ``Store/open(_:)`` opens the
+/// backend the config names: ``SubscriptionStore``, ``Catalog``, ``AuditLog``, ``DeliveryLog`` and
+/// ``TokenStore`` on a ``Database``, which is an SQLite file or a PostgreSQL server (DESIGN §10).
+/// The two engines share the statements; where they spell something differently the parts ask
+/// the connection's dialect, and each engine has its own migrations (``Schema``).
 ///
 /// What every backend must guarantee, whatever the engine:
 /// - each change is one transaction; a change to a subscription writes its audit entry in the
@@ -38,7 +40,12 @@ public struct Store {
 
     /// Opens the SQLite database at `databasePath`, creating and migrating it as needed.
     public static func open(databasePath: String) throws -> Store {
-        let db = try Database(path: databasePath)
+        try open(.sqlite(path: databasePath))
+    }
+
+    /// Opens the database at `location` (SQLite or PostgreSQL), migrating it as needed.
+    public static func open(_ location: DatabaseLocation) throws -> Store {
+        let db = try Database(location)
         try Schema.migrate(db)
         return Store(db)
     }

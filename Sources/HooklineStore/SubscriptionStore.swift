@@ -51,7 +51,13 @@ public struct SubscriptionStore: SubscriptionBackend {
         var conditions: [String] = []
         var bindings: [SQLValue] = []
         let text = query.text.trimmingWhitespace
-        if text.unicodeScalars.count >= 3 {
+        if db.dialect == .postgresql, !text.isEmpty {
+            // ILIKE on name and URL, found through the trigram indexes of PostgreSQL migration 6
+            // (pg_trgm) when the server has them; `%`, `_` and `\` in the text are taken literally.
+            conditions.append("(s.name ILIKE ? ESCAPE '\\' OR s.url ILIKE ? ESCAPE '\\')")
+            let pattern = "%" + Self.escapeLike(text) + "%"
+            bindings += [.text(pattern), .text(pattern)]
+        } else if text.unicodeScalars.count >= 3 {
             // The trigram index (migration 6) finds substrings without reading every row; the
             // text is one quoted phrase, so `%`, `_`, `*` and quotes in it are taken literally.
             conditions.append("s.id IN (SELECT rowid FROM subscriptions_search WHERE subscriptions_search MATCH ?)")
@@ -84,12 +90,13 @@ public struct SubscriptionStore: SubscriptionBackend {
         }
         let direction = query.descending ? "DESC" : "ASC"
         let order: String
+        let name = db.dialect.caseless("s.name")
         switch query.sort {
-        case .name: order = "s.name COLLATE NOCASE \(direction), s.id \(direction)"
+        case .name: order = "\(name) \(direction), s.id \(direction)"
         case .url: order = "s.url \(direction), s.id \(direction)"
         case .status:
             order =
-                "(CASE WHEN s.disabled_reason IS NOT NULL THEN 2 WHEN s.active = 1 THEN 0 ELSE 1 END) \(direction), s.name COLLATE NOCASE, s.id"
+                "(CASE WHEN s.disabled_reason IS NOT NULL THEN 2 WHEN s.active = 1 THEN 0 ELSE 1 END) \(direction), \(name), s.id"
         case .events: order = "s.event_count \(direction), s.id \(direction)"
         case .created: order = "s.created_at \(direction), s.id \(direction)"
         }
@@ -105,7 +112,7 @@ public struct SubscriptionStore: SubscriptionBackend {
             let agents = try db.query(
                 """
                 SELECT a.uuid, a.name FROM subscription_agents sa JOIN agents a ON a.uuid = sa.agent_uuid
-                WHERE sa.subscription_id = ? ORDER BY a.name COLLATE NOCASE
+                WHERE sa.subscription_id = ? ORDER BY \(db.dialect.caseless("a.name"))
                 """, [.of(subscription.id)])
             subscription.agentUUIDs = try agents.map { row throws(StoreError) in try row.text("uuid") }
             result.append(
@@ -148,18 +155,17 @@ public struct SubscriptionStore: SubscriptionBackend {
             }
             // Ids are never reused: a deleted webhook's id stays in the audit log, and the next id
             // is past both, so old links, stale forms and audit entries never name another webhook.
-            try db.run(
+            let nextID = db.dialect.greatest(
+                "coalesce((SELECT max(id) FROM subscriptions), 0)", "coalesce((SELECT max(subscription_id) FROM audit_log), 0)")
+            let id = try db.insert(
                 """
                 INSERT INTO subscriptions (id, name, url, active, signature_scheme, secret, creation_token, created_at, updated_at)
-                VALUES (
-                    max(coalesce((SELECT max(id) FROM subscriptions), 0), coalesce((SELECT max(subscription_id) FROM audit_log), 0)) + 1,
-                    ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (\(nextID) + 1, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     .text(draft.name), .text(draft.url), .of(draft.active), .of(draft.signatureScheme), .of(secret),
                     .of(creationToken), .of(now), .of(now),
                 ])
-            let id = db.lastInsertID
             try replaceScope(id: id, draft: draft)
             var changes = AuditChanges()
             changes.add("name", nil, draft.name)
@@ -198,9 +204,9 @@ public struct SubscriptionStore: SubscriptionBackend {
                 try db.run(
                     """
                     UPDATE subscriptions SET name = ?, url = ?, active = ?, signature_scheme = ?, version = version + 1, updated_at = ?,
-                        disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
-                        disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END,
-                        failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
+                        disabled_reason = CASE WHEN ? = 1 THEN NULL ELSE disabled_reason END,
+                        disabled_at = CASE WHEN ? = 1 THEN NULL ELSE disabled_at END,
+                        failing_since = CASE WHEN ? = 1 THEN NULL ELSE failing_since END
                     WHERE id = ?
                     """,
                     [
@@ -228,9 +234,9 @@ public struct SubscriptionStore: SubscriptionBackend {
                 try db.run(
                     """
                     UPDATE subscriptions SET active = ?, version = version + 1, updated_at = ?,
-                        disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END,
-                        disabled_at = CASE WHEN ? THEN NULL ELSE disabled_at END,
-                        failing_since = CASE WHEN ? THEN NULL ELSE failing_since END
+                        disabled_reason = CASE WHEN ? = 1 THEN NULL ELSE disabled_reason END,
+                        disabled_at = CASE WHEN ? = 1 THEN NULL ELSE disabled_at END,
+                        failing_since = CASE WHEN ? = 1 THEN NULL ELSE failing_since END
                     WHERE id = ?
                     """, [.of(active), .of(now), .of(active), .of(active), .of(active), .of(id)])
                 if !active { try DeliveryLog.holdPending(db, subscriptionID: id) }

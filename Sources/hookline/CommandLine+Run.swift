@@ -37,6 +37,8 @@ extension CommandLine {
           deliver [--once] [--lease SECONDS] [--batch N]
                                        deliver due events (worker; any number may run at once,
                                        each claims a batch for the lease); --once drains and exits
+          migrate --to postgresql://… [--password-file FILE]
+                                       copy this SQLite database into an empty PostgreSQL one
           verify --secret S|--secret-file F --headers FILE --body FILE|- [--tolerance SECONDS]
                                        check a received request's signature
 
@@ -90,6 +92,7 @@ extension CommandLine {
             case "emit": try Commands.emit(config, rest)
             case "tokens": try Commands.tokens(config, rest)
             case "deliver": try Commands.deliver(config, rest)
+            case "migrate": try Commands.migrate(config, rest)
             default: throw CommandFailure(message: "unknown command “\(command)”\n\n" + usage, status: 2)
             }
             return 0

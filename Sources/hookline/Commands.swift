@@ -9,7 +9,7 @@ import HooklineStore
 /// The CLI's commands, one function each.
 enum Commands {
     static func open(_ config: Configuration) throws -> Store {
-        do { return try Store.open(databasePath: config.databasePath) } catch let error as StoreError {
+        do { return try Store.open(config.database) } catch let error as StoreError {
             throw CommandFailure(message: error.message)
         }
     }
@@ -18,8 +18,46 @@ enum Commands {
 
     static func initialize(_ config: Configuration) throws {
         let org = try open(config).catalog.organization()
-        say("database ready: \(config.databasePath) (schema version \(Schema.currentVersion))")
+        say("database ready: \(config.database) (schema version \(Schema.currentVersion))")
         say("organization: \(DisplayText.terminalSafe(org.name)) (\(org.uuid))")
+    }
+
+    /// `migrate --to URI [--password-file FILE]`: copies this installation's SQLite database
+    /// into an empty PostgreSQL database and checks every table's count.
+    static func migrate(_ config: Configuration, _ arguments: [String]) throws {
+        var uri: String? = nil
+        var passwordFile: String? = nil
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--to": uri = rest.popFirst()
+            case "--password-file": passwordFile = rest.popFirst()
+            default:
+                throw CommandFailure(
+                    message: "migrate: unexpected “\(DisplayText.terminalSafe(argument))”\n\n" + CommandLine.usage, status: 2)
+            }
+        }
+        guard let uri, DatabaseLocation.isPostgreSQL(uri) else {
+            throw CommandFailure(message: "migrate needs --to postgresql://USER@HOST/DATABASE", status: 2)
+        }
+        guard case .sqlite = config.database else {
+            throw CommandFailure(
+                message: "the configured database is already PostgreSQL (\(config.database)); migrate copies an SQLite one")
+        }
+        let target = DatabaseLocation.postgresql(uri: uri, passwordFile: passwordFile)
+        say("copying \(config.database) into \(target) (stop the workers and the web server first: later changes would not move)")
+        do {
+            let report = try DatabaseCopy.copy(from: try Database(config.database), to: try Database(target)) { table, rows in
+                say("  \(table): \(rows) rows")
+            }
+            let total = report.tables.reduce(0) { $0 + $1.rows }
+            say("done: \(total) rows in \(report.tables.count) tables, every count checked.")
+            say(
+                "Now set `database` in \(config.sourcePath) to that URI (a password goes in a file named by "
+                    + "`database_password_file`) and start the web server and workers again.")
+        } catch let error as StoreError {
+            throw CommandFailure(message: "nothing was copied: \(error.message)")
+        }
     }
 
     static let demoAgents = [

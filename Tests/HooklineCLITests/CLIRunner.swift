@@ -11,11 +11,14 @@ final class CLIRunner {
 
     let directory = TemporaryDirectory(prefix: "hookline-cli")
     var configPath: String { directory.file("hookline.conf") }
-    var databasePath: String { directory.file("hookline.db") }
+    /// The test database (SQLite next to the config, or PostgreSQL; see ``TestDatabase``).
+    let database: TestDatabase
 
-    /// A dev config: the database next to it, plain http and loopback targets allowed.
-    init(extraConfig: String = "allow_http = yes\nallowed_private_targets = 127.0.0.0/8\n") {
-        directory.write("hookline.conf", "database = hookline.db\n" + extraConfig)
+    /// A dev config: the test database, plain http and loopback targets allowed. `sqlite` keeps
+    /// SQLite even when the tests run on PostgreSQL (for `migrate`).
+    init(extraConfig: String = "allow_http = yes\nallowed_private_targets = 127.0.0.0/8\n", sqlite: Bool = false) throws {
+        database = try sqlite ? TestDatabase(sqliteIn: directory) : TestDatabase(in: directory)
+        directory.write("hookline.conf", "database = \(database.configValue)\n" + extraConfig)
     }
 
     /// `hookline` in the build directory that holds the running test bundle.

@@ -26,6 +26,21 @@ import Testing
         #expect(try fixture.post("/\(id)/deliveries/1/resend/", []).status == 404)
     }
 
+    @Test func anUnreachablePostgreSQLDatabaseIsA503WithoutThePassword() throws {
+        let fixture = try F()
+        fixture.temporary.write(
+            "hookline.conf",
+            """
+            database = postgresql://hookline:pg-s3cret@/hookline?host=\(fixture.directory)/no-server
+            templates = \(F.templatesDirectory)
+            anonymous = dev
+            """)
+        let page = try fixture.get("/")
+        #expect(page.status == 503)
+        #expect(page.html.contains("Hookline could not reach its PostgreSQL database."))
+        #expect(!page.html.contains("pg-s3cret") && !page.html.contains("postgresql://"))
+    }
+
     @Test func routesThatSendNeedTheSender() throws {
         let sending = Console.routes.filter(\.sends).map { $0.pattern.joined(separator: "/") }
         #expect(sending == [":id/test", ":id/deliveries/:attempt/resend"])

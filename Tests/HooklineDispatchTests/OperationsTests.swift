@@ -270,6 +270,10 @@ extension StoreFixture {
                     .of(deliveries * attemptsEach), .of(first), .of(attemptsEach), .of(subscriptionID), .of(attemptsEach),
                     .of(finishedAt),
                 ])
+            if TestDatabase.isPostgreSQL {
+                // Rows inserted with their ids: move the id sequence past them, as `migrate --to` does.
+                try db.run("SELECT setval(pg_get_serial_sequence('deliveries', 'id'), (SELECT max(id) FROM deliveries))")
+            }
         }
     }
 }

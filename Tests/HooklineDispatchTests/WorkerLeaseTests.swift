@@ -50,7 +50,7 @@ struct WorkerLeaseTests {
             var failures: [String] = []
         }
         let totals = Totals()
-        let path = fixture.store.databasePath
+        let location = fixture.store.location
         let config = fixture.config
         let now = fixture.now
         let done = DispatchGroup()
@@ -59,7 +59,7 @@ struct WorkerLeaseTests {
             Thread {
                 defer { done.leave() }
                 do {
-                    let dispatcher = Dispatcher(store: Store(try Database(path: path)), config: config, clock: { now }, random: { 0.5 })
+                    let dispatcher = Dispatcher(store: Store(try Database(location)), config: config, clock: { now }, random: { 0.5 })
                     var made = 0
                     while true {
                         let count = try dispatcher.runDue(now: now, limit: 20)

@@ -1,9 +1,10 @@
 import Glibc
 import HooklineConsole
-import HooklineSender
 import HooklineStore
 import HooklineTestSupport
 import Testing
+
+@testable import HooklineSender
 
 /// The sending pages as `hookline-send` serves them: the console's route table with
 /// `DispatchSender`, against a real receiver on 127.0.0.1 and a real SQLite file.
@@ -85,7 +86,7 @@ import Testing
         let id = try fixture.create(url: receiver.url("/nocontent"))
         var held: [Int32] = []
         for slot in 0..<2 {
-            let fd = open(fixture.databasePath + ".send-slot-\(slot)", O_CREAT | O_RDWR, 0o600)
+            let fd = open(SendSlots.prefix(for: fixture.testDatabase.location) + String(slot), O_CREAT | O_RDWR, 0o600)
             #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
             held.append(fd)
         }

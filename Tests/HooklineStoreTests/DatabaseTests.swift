@@ -4,7 +4,7 @@ import Testing
 @testable import HooklineStore
 
 @Suite struct DatabaseTests {
-    @Test func freshMigrateSetsCurrentVersion() throws {
+    @Test(.sqliteOnly) func freshMigrateSetsCurrentVersion() throws {
         let fixture = try StoreFixture(agents: false)
         #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion)
         #expect(Schema.currentVersion == Schema.migrations.count)
@@ -15,7 +15,21 @@ import Testing
         }
     }
 
-    @Test func everyConnectionUsesWALForeignKeysAndBusyTimeout() throws {
+    @Test(.postgreSQLOnly) func freshPostgreSQLMigrateSetsCurrentVersionAndSearchIndexes() throws {
+        let fixture = try StoreFixture(agents: false)
+        #expect(try fixture.scalar("SELECT version FROM hookline_schema") == Schema.currentVersion)
+        #expect(try fixture.scalar("SELECT count(*) FROM hookline_schema") == 1)
+        for table in [
+            "subscriptions", "subscription_events", "subscription_agents", "audit_log", "events", "deliveries", "delivery_attempts",
+            "api_tokens", "delivery_metrics",
+        ] {
+            #expect(try fixture.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = ?", [.text(table)]) == 1)
+        }
+        // pg_trgm ships with Debian's server, so the search has its trigram indexes.
+        #expect(try fixture.scalar("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'subscriptions_search_%'") == 2)
+    }
+
+    @Test(.sqliteOnly) func everyConnectionUsesWALForeignKeysAndBusyTimeout() throws {
         let fixture = try StoreFixture(agents: false)
         // A second connection to the same file gets the same settings.
         let second = try Database(path: fixture.db.path)
@@ -37,8 +51,8 @@ import Testing
         let fixture = try StoreFixture()
         let id = try fixture.create()
         try Schema.migrate(fixture.db)
-        try Schema.migrate(Database(path: fixture.db.path))
-        #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion)
+        try Schema.migrate(fixture.connect())
+        #expect(try Schema.storedVersion(fixture.db) == Schema.currentVersion)
         #expect(try fixture.scalar("SELECT count(*) FROM event_types") == 3)
         #expect(try fixture.scalar("SELECT count(*) FROM organization") == 1)
         #expect(try fixture.store.find(id: id)?.name == "CRM sync")
@@ -46,13 +60,16 @@ import Testing
 
     @Test func newerDatabaseIsRefused() throws {
         let fixture = try StoreFixture(agents: false)
-        try fixture.db.execute("PRAGMA user_version = \(Schema.currentVersion + 1)")
-        let error = #expect(throws: StoreError.self) { try Schema.migrate(Database(path: fixture.db.path)) }
+        switch fixture.db.dialect {
+        case .sqlite: try fixture.db.execute("PRAGMA user_version = \(Schema.currentVersion + 1)")
+        case .postgresql: try fixture.db.execute("UPDATE hookline_schema SET version = \(Schema.currentVersion + 1)")
+        }
+        let error = #expect(throws: StoreError.self) { try Schema.migrate(fixture.connect()) }
         #expect(error?.message.contains("newer") == true)
-        #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion + 1)
+        #expect(try Schema.storedVersion(fixture.db) == Schema.currentVersion + 1)
     }
 
-    @Test func upgradeFromVersionOneKeepsData() throws {
+    @Test(.sqliteOnly) func upgradeFromVersionOneKeepsData() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.path + "/old.db"
@@ -89,6 +106,26 @@ import Testing
             }
         }
         #expect(try fixture.text("SELECT name FROM organization") == "My Organization")
+    }
+
+    @Test func unreachablePostgreSQLExplainsItselfWithoutThePassword() {
+        let error = #expect(throws: StoreError.self) {
+            try Database(
+                .postgresql(uri: "postgresql://hookline:s3cret-pw@/hookline?host=/nonexistent-hookline-socket-dir", passwordFile: nil))
+        }
+        #expect(error?.message.contains("cannot connect to the database postgresql://hookline:***@/hookline") == true, "\(error!)")
+        #expect(error?.message.contains("s3cret-pw") == false)
+    }
+
+    @Test(.postgreSQLOnly) func aDroppedPostgreSQLConnectionIsOpenedAgain() throws {
+        let fixture = try StoreFixture(agents: false)
+        let pid = try fixture.scalar("SELECT pg_backend_pid()")
+        let other = try fixture.connect()
+        #expect(try other.query("SELECT pg_terminate_backend(CAST(? AS INTEGER)) AS done", [.of(pid)]).first?.bool("done") == true)
+        // The statement that met the dropped connection fails; the worker's next round works.
+        #expect(throws: StoreError.self) { try fixture.db.query("SELECT 1 AS one") }
+        #expect(try fixture.scalar("SELECT count(*) FROM organization") == 1)
+        #expect(try fixture.scalar("SELECT pg_backend_pid()") != pid)
     }
 
     @Test func unopenableDatabaseExplainsWhatToFix() {

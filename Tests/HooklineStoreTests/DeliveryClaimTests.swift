@@ -27,7 +27,7 @@ import Testing
     @Test func claimsOfTwoConnectionsNeverOverlapAndTakeEverythingDue() throws {
         let fixture = try F()
         try emit(fixture, count: 25)
-        let other = DeliveryLog(try Database(path: fixture.databasePath))
+        let other = DeliveryLog(try fixture.connect())
         let first = try fixture.deliveries.claimDue(now: fixture.now, lease: 60, limit: 10)
         let second = try other.claimDue(now: fixture.now, lease: 60, limit: 10)
         let third = try fixture.deliveries.claimDue(now: fixture.now, lease: 60, limit: 10)
@@ -55,7 +55,7 @@ import Testing
             var failures: [String] = []
         }
         let results = Results()
-        let path = fixture.databasePath
+        let location = fixture.location
         let now = fixture.now
         var threads: [Thread] = []
         let done = DispatchGroup()
@@ -64,7 +64,7 @@ import Testing
             let thread = Thread {
                 defer { done.leave() }
                 do {
-                    let log = DeliveryLog(try Database(path: path))
+                    let log = DeliveryLog(try Database(location))
                     while true {
                         let claim = try log.claimDue(now: now, lease: 60, limit: 7)
                         if claim.deliveries.isEmpty { break }

@@ -53,7 +53,7 @@ struct MetricsTests {
         #expect(text.contains("hookline_subscriptions{status=\"disabled\"} 0\n"))
     }
 
-    @Test("The subscriptions-by-status count reads an index, not the table")
+    @Test("The subscriptions-by-status count reads an index, not the table", .sqliteOnly)
     func statusCountUsesAnIndex() throws {
         let fixture = try F()
         let plan = try fixture.db.query(

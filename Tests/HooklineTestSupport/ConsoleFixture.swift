@@ -10,7 +10,8 @@ public final class ConsoleFixture {
     public let temporary = TemporaryDirectory(prefix: "hookline-console")
     public var directory: String { temporary.path }
     public let configPath: String
-    public let databasePath: String
+    /// The console's database (an SQLite file, or a PostgreSQL database; see ``TestDatabase``).
+    public let testDatabase: TestDatabase
     /// The CSRF cookie and form token a browser would have after its first visit.
     public let csrf = String(repeating: "0123456789abcdef", count: 4)
 
@@ -30,10 +31,10 @@ public final class ConsoleFixture {
     public init(anonymous: Bool = true, extraConfig: String = "", sender: (any WebhookSender)? = nil) throws {
         self.sender = sender
         configPath = temporary.file("hookline.conf")
-        databasePath = temporary.file("hookline.db")
+        testDatabase = try TestDatabase(in: temporary)
         let config = """
             # test config
-            database = hookline.db
+            database = \(testDatabase.configValue)
             templates = \(Self.templatesDirectory)
             anonymous = \(anonymous ? "dev" : "off")
             \(extraConfig)
@@ -46,7 +47,7 @@ public final class ConsoleFixture {
 
     /// A separate connection to the console's database, for setting up and checking state.
     public func database() throws -> Database {
-        let db = try Database(path: databasePath)
+        let db = try Database(testDatabase.location)
         try Schema.migrate(db)
         return db
     }
@@ -64,15 +65,10 @@ public final class ConsoleFixture {
         ).id
     }
 
-    /// Drops the audit log with the `sqlite3` shell, so the next change fails inside the store
+    /// Drops the audit log with the engine's shell, so the next change fails inside the store
     /// (as a corrupted or foreign database would) — for testing how internal errors are shown.
     public func breakAuditLog() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [databasePath, "DROP TABLE audit_log"]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw StoreError("sqlite3 could not drop audit_log") }
+        try testDatabase.shell("DROP TABLE audit_log")
     }
 
     public func environment(

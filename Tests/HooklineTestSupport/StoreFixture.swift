@@ -1,10 +1,11 @@
 import HooklineSigning
 import HooklineStore
 
-/// A migrated SQLite database in its own temporary directory (removed with the fixture), with
-/// two agents unless told otherwise.
+/// A migrated database — an SQLite file in its own temporary directory, or a PostgreSQL
+/// database (see ``TestDatabase``) — removed with the fixture, with two agents unless told otherwise.
 public final class StoreFixture {
     public let directory = TemporaryDirectory(prefix: "hookline-store")
+    public let database: TestDatabase
     public let db: Database
     /// A fixed "now" (2026-04-19) for changes made through the fixture.
     public let now = 1_776_600_000
@@ -13,7 +14,8 @@ public final class StoreFixture {
     public static let agentB = Agent(uuid: "bbbbbbbb-2222-4222-8222-222222222222", name: "Beta Sales")
 
     public init(agents: Bool = true) throws {
-        db = try Database(path: directory.path + "/hookline.db")
+        database = try TestDatabase(in: directory)
+        db = try Database(database.location)
         try Schema.migrate(db)
         if agents {
             _ = try Catalog(db).upsertAgent(Self.agentA)
@@ -21,10 +23,13 @@ public final class StoreFixture {
         }
     }
 
-    /// The database file, for a second connection or a CLI run.
-    public var databasePath: String { db.path }
+    /// Where the database is, for a second connection.
+    public var location: DatabaseLocation { database.location }
 
-    /// The SQLite backend behind the store interface.
+    /// A second connection to the same database (another process, as far as the engine knows).
+    public func connect() throws -> Database { try Database(location) }
+
+    /// The backend behind the store interface.
     public var backend: Store { Store(db) }
     public var store: SubscriptionStore { SubscriptionStore(db) }
     public var deliveries: DeliveryLog { DeliveryLog(db) }
