@@ -49,7 +49,7 @@ DEPLOY = REPO / "Deploy"
 RENDER = DEPLOY / "render.sh"
 DEFAULT_CONFIG = DEPLOY / "hookline.conf"
 MOUNT = "/webhooks"
-BINARIES = ("hookline-console", "hookline-send", "hookline")
+BINARIES = ("hookline-console", "hookline-console-pg", "hookline-send", "hookline")
 KINDS = ("nginx", "apache")
 
 #: Users in the htpasswd file of servers started with auth="basic".

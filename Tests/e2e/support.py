@@ -77,12 +77,19 @@ def now(offset: int = 0) -> int:
 
 
 def insert_subscriptions(server, rows: list[tuple[str, str]], event: str = "conversation.ended") -> None:
-    """Active subscriptions (name, url) to ``event``, all agents, straight into the database."""
+    """Active subscriptions (name, url) to ``event``, all agents, straight into the database.
+
+    With explicit ids past every id used so far, as Hookline gives them (ids are never reused; on
+    PostgreSQL the column has no default).
+    """
     t = now()
-    values = ", ".join(f"('{name}', '{url}', 1, 1, 0, {t}, {t})" for name, url in rows)
+    used = server.sql("SELECT coalesce(max(id), 0) AS n FROM subscriptions UNION ALL "
+                      "SELECT coalesce(max(subscription_id), 0) AS n FROM audit_log")
+    first = 1 + max(row["n"] for row in used)
+    values = ", ".join(f"({first + i}, '{name}', '{url}', 1, 1, 0, {t}, {t})" for i, (name, url) in enumerate(rows))
     names = ", ".join(f"'{name}'" for name, _ in rows)
     sql_write(server, f"""
-INSERT INTO subscriptions (name, url, active, event_count, agent_count, created_at, updated_at) VALUES {values};
+INSERT INTO subscriptions (id, name, url, active, event_count, agent_count, created_at, updated_at) VALUES {values};
 INSERT INTO subscription_events (subscription_id, event_type)
   SELECT id, '{event}' FROM subscriptions WHERE name IN ({names});
 """)
