@@ -126,10 +126,10 @@ class Backend:
         config.write_text(f"database = {location}\nanonymous = dev\nallow_http = yes\n"
                           "allowed_private_targets = 127.0.0.0/8\ntimeout = 10\nconnect_timeout = 5\n")
         hookline(config, "init")
-        values = ", ".join(f"('Bench {i}', '{receiver.url(f'/s{i}')}', 1, 1, 0, 1700000000, 1700000000)"
+        values = ", ".join(f"({i + 1}, 'Bench {i}', '{receiver.url(f'/s{i}')}', 1, 1, 0, 1700000000, 1700000000)"
                            for i in range(SUBSCRIPTIONS))
         script = f"""BEGIN;
-INSERT INTO subscriptions (name, url, active, event_count, agent_count, created_at, updated_at) VALUES {values};
+INSERT INTO subscriptions (id, name, url, active, event_count, agent_count, created_at, updated_at) VALUES {values};
 INSERT INTO subscription_events (subscription_id, event_type) SELECT id, 'conversation.ended' FROM subscriptions;
 COMMIT;
 """

@@ -80,7 +80,6 @@ the report.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import subprocess
@@ -94,7 +93,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from browser_helpers import chrome  # noqa: E402
 from receivers import Receiver, make_test_ca  # noqa: E402
-from postgres import PostgresDatabase, PostgresServer  # noqa: E402
+from postgres import FreshDatabases, PostgresDatabase, PostgresServer  # noqa: E402
 from servers import BINARIES, KINDS, REPO, Hookline, ServerPool, ServiceUser, Stage, config_text, new_session_root  # noqa: E402
 
 ARTIFACTS = REPO / ".e2e-artifacts"
@@ -207,8 +206,8 @@ def postgres():
 
 
 @pytest.fixture(scope="session")
-def pg_template(postgres, stage, session_root) -> str:
-    """A database migrated by this build's ``hookline init``: each test's database is a copy."""
+def pg_databases(postgres, stage, session_root):
+    """Fresh copies (postgres.FreshDatabases) of a database migrated by this build's ``hookline init``."""
     name = "hookline_template"
     postgres.create_database(name)
     config = session_root / "pg-template.conf"
@@ -220,10 +219,9 @@ def pg_template(postgres, stage, session_root) -> str:
     if result.returncode != 0:
         pytest.fail(f"hookline init on PostgreSQL ({postgres.url(name)}) exited {result.returncode}:\n"
                     f"{result.stdout}{result.stderr}", pytrace=False)
-    return name
-
-
-_databases = itertools.count(1)
+    databases = FreshDatabases(postgres, name)
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
@@ -232,11 +230,10 @@ def database(backend, request):
     if backend == "sqlite":
         yield None
         return
-    postgres, template = request.getfixturevalue("postgres"), request.getfixturevalue("pg_template")
-    name = f"hookline_test_{next(_databases)}"
-    postgres.create_database(name, template=template)
-    yield PostgresDatabase(postgres, name)
-    postgres.drop_database(name)
+    databases = request.getfixturevalue("pg_databases")
+    name = databases.take()
+    yield PostgresDatabase(databases.server, name)
+    databases.give_back(name)
 
 
 # --------------------------------------------------------------------------

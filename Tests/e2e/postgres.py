@@ -14,7 +14,9 @@ www-data); the role ``hookline`` is its superuser, without a password.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import hashlib
+import itertools
 import json
 import re
 import subprocess
@@ -63,6 +65,37 @@ class PostgresServer:
     def drop_database(self, name: str) -> None:
         # FORCE: a worker or CGI a failed test left running must not keep the database alive.
         self.psql("postgres", "-c", f"DROP DATABASE IF EXISTS {identifier(name)} WITH (FORCE)")
+
+
+class FreshDatabases:
+    """Copies of a template database, one made ahead on a background thread, dropped behind.
+
+    Creating a database costs a checkpoint; made while the previous test runs, it costs a test
+    nothing. ``take()`` returns a fresh database's name, ``give_back(name)`` drops it.
+    """
+
+    def __init__(self, server: PostgresServer, template: str, prefix: str = "hookline_test_"):
+        self.server = server
+        self.template = template
+        self.names = (f"{prefix}{n}" for n in itertools.count(1))
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="fresh-databases")
+        self.ahead = self.executor.submit(self._make)
+
+    def _make(self) -> str:
+        name = next(self.names)
+        self.server.create_database(name, template=self.template)
+        return name
+
+    def take(self) -> str:
+        name = self.ahead.result()
+        self.ahead = self.executor.submit(self._make)
+        return name
+
+    def give_back(self, name: str) -> None:
+        self.executor.submit(self.server.drop_database, name)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)  # the server and all its databases go next
 
 
 def identifier(name: str) -> str:
