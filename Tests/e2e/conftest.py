@@ -68,12 +68,13 @@ HOOKLINE_E2E_TEMPLATES and HOOKLINE_E2E_PUBLIC for the other two inputs),
 HOOKLINE_E2E_KEEP=1 (keep /tmp/hookline-e2e-* with configs, logs, SQLite
 databases; PostgreSQL's are dropped regardless).
 
-SQLite only, each with its reason at the marker: what is about the SQLite
-file itself (test_cli's WAL check, the deploy guide's sqlite3 backup and
-restore, the worker's database-file check), and the slow suites that exercise
-the web servers and pages rather than the store (the soak, the browser and
-HTML-validation tests); PostgreSQL only: test_scale_out.py (two web servers
-and four workers on one database).
+SQLite only, with the reason at the marker: the deploy guide's sqlite3
+backup and restore (test_deploy) and the browser tests (test_browser: what
+Chromium does with the pages; the pages on PostgreSQL are checked without a
+browser). Tests without the ``server`` fixture (test_cli, test_deploy's
+install, upgrade and HTTPS tests) build their own SQLite installations.
+PostgreSQL only: test_scale_out.py (nginx and Apache on one database with
+four workers).
 On failure, the test's server error logs (incl. CGI stderr) are attached to
 the report.
 """

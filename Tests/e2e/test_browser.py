@@ -19,6 +19,10 @@ from browser_helpers import (AGENT_EVENTS, chrome, AGENTS, ALL_EVENTS, CONVERSAT
                              save_screenshot, seed_catalogue, wait)
 from support import SECRET_RE, by_name, inventory_table, notice, record_attempts, stored, sub_id
 
+# SQLite only: these check what Chromium does with the pages (clicks, scripts, accessibility,
+# screenshots); the same pages on PostgreSQL are checked without a browser by the other tests.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 @pytest.fixture(scope="module")
 def nojs_browser():
