@@ -97,6 +97,8 @@ public class PageShell {
         context["base"] = .text(links.inventory())
         context["csrf_token"] = .text(csrfToken)
         context["title"] = .text(title)
+        // The values (a whole table's worth on the inventory) are freed by the process's exit.
+        CGIProcess.keepUntilExit(values)
         var layout = context
         layout["stylesheet"] = .text(links.asset("hookline.css"))
         layout["script"] = .text(links.asset("hookline.js"))

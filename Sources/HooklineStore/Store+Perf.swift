@@ -1,0 +1,20 @@
+import CSQLite
+
+extension Store {
+    /// Runs `body` on one snapshot of the database. With SQLite its statements share one read
+    /// transaction (`BEGIN` … `COMMIT`) instead of taking and dropping the read lock one
+    /// statement at a time (a page of 50 rows runs over 50 statements). Other backends, and a
+    /// call made inside a transaction already, run `body` as it is.
+    ///
+    /// Only for pages that read: a write inside would have to upgrade the snapshot to a write
+    /// lock and fails with "database is locked" when another process wrote in between.
+    public func reading<T>(_ body: () throws -> T) throws -> T {
+        guard let db = (subscriptions as? SubscriptionStore)?.db, sqlite3_get_autocommit(db.handle) != 0 else {
+            return try body()
+        }
+        try db.execute("BEGIN")
+        // A read-only transaction has nothing to roll back: ending it either way releases the snapshot.
+        defer { try? db.execute("COMMIT") }
+        return try body()
+    }
+}
