@@ -18,3 +18,16 @@ extension Store {
         return try body()
     }
 }
+
+extension Store {
+    /// Runs `body` as one transaction: the changes made inside (each of them one transaction
+    /// on its own) join it and are committed together, or none of them when `body` throws. With
+    /// SQLite that is one `BEGIN IMMEDIATE` … `COMMIT` (one write of the log instead of one
+    /// per change); a backend that is not SQLite runs `body` as it is, each change committed alone.
+    ///
+    /// Keep `body` short and free of network calls: it holds the write lock throughout.
+    public func inOneTransaction<T>(_ body: () throws -> T) throws -> T {
+        guard let db = (deliveries as? DeliveryLog)?.db else { return try body() }
+        return try db.transaction(body)
+    }
+}
