@@ -58,6 +58,18 @@ public enum CGIProcess {
         }
     }
 
+    /// Whether this process is serving a request through ``serve(errorPage:beforeBody:handler:)``.
+    nonisolated(unsafe) private static var isServing = false
+    nonisolated(unsafe) private static var keptUntilExit: [Any] = []
+
+    /// Keeps `value` alive until the process exits, when this process is a CGI serving one
+    /// request: the operating system takes back its memory, descriptors and locks at exit,
+    /// so freeing a page's values one by one (and closing its database) is work nobody
+    /// waits for. Anywhere else (tests answering many requests in one process) this does nothing.
+    public static func keepUntilExit(_ value: Any) {
+        if isServing { keptUntilExit.append(value) }
+    }
+
     /// Decodes the request, asks `handler` for the response, writes it once.
     /// A request that cannot be decoded gets `errorPage(scriptName, pathInfo, status, message)`.
     /// `beforeBody(environment)` runs before any byte of the body is read: a page served by
@@ -68,6 +80,7 @@ public enum CGIProcess {
         beforeBody: ([String: String]) -> Response? = { _ in nil },
         handler: (Request) -> Response
     ) {
+        isServing = true
         let env = environment()
         if let early = beforeBody(env) {
             write(early.serialized(includeBody: HTTPMethod(env["REQUEST_METHOD"] ?? "GET") != .head))

@@ -55,6 +55,14 @@ public struct Response: Sendable {
             body: Array(html.utf8))
     }
 
+    /// An HTML page from UTF-8 bytes (a rendered template), with the headers of ``html(_:status:)``.
+    public static func html(bytes: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
+            body: bytes)
+    }
+
     /// A `303 See Other` to `location` (post-redirect-get). `Status:` is always sent with
     /// `Location:` so Apache does not turn it into an internal redirect.
     public static func redirect(to location: String) -> Response {

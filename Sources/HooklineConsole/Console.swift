@@ -150,6 +150,8 @@ public enum Console {
             return shell.signInRequired()
         }
         let context = PageContext(shell: shell, actor: actor, sender: route.needsSender(method) ? sender : nil)
+        // A CGI process ends with this response: its database connection and templates go with it.
+        CGIProcess.keepUntilExit(context)
         if method == .post, let refusal = CSRF.check(request: request, publicOrigins: origins) {
             return context.errorPage(PageFailure(status: .forbidden, title: "Request refused", message: refusal))
         }

@@ -97,9 +97,9 @@ public class PageShell {
         context["base"] = .text(links.inventory())
         context["csrf_token"] = .text(csrfToken)
         context["title"] = .text(title)
-        let body = try templates.render(template, context)
+        // The values (a whole table's worth on the inventory) are freed by the process's exit.
+        CGIProcess.keepUntilExit(values)
         var layout = context
-        layout["content"] = .html(body)
         layout["stylesheet"] = .text(links.asset("hookline.css"))
         layout["script"] = .text(links.asset("hookline.js"))
         layout["user"] = .text(layoutUser ?? "")
@@ -111,7 +111,8 @@ public class PageShell {
         layout["nav_events"] = .text(links.events)
         layout["nav_tokens"] = .text(links.tokens())
         layout["version"] = .text(Hookline.version)
-        return .html(try templates.render("layout", layout), status: status)
+        // The page is rendered where the layout prints `{{ raw content }}`, into one buffer.
+        return .html(bytes: try templates.renderPage(template, context, layout: "layout", layout, slot: "content"), status: status)
     }
 
     /// An error page in the console's layout; falls back to plain markup if templates fail.

@@ -129,14 +129,21 @@ public final class Dispatcher {
             batch.append((delivery, subscription, sign(delivery, subscription: subscription), clock()))
         }
         let outcomes = client.sendAll(batch.map(\.request), maximumConcurrent: max(batch.count, 1))
-        for (item, outcome) in zip(batch, outcomes) {
-            // Re-read: an earlier record in this batch may have changed its failing streak, and a
-            // subscription deleted meanwhile took its deliveries with it (nothing to record).
-            guard let subscription = try subscriptions.find(id: item.subscription.id) else { continue }
-            _ = try record(
-                outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, claim: claim.token,
-                now: item.now)
+        // The whole batch's attempts in one transaction (one commit instead of one per attempt).
+        // Should it fail, none is recorded: the deliveries stay claimed until the lease ends and
+        // are then sent again (at least once). Operator notifications go out after the commit.
+        var disabled: [Disabling] = []
+        try store.inOneTransaction {
+            for (item, outcome) in zip(batch, outcomes) {
+                // Re-read: an earlier record in this batch may have changed its failing streak, and a
+                // subscription deleted meanwhile took its deliveries with it (nothing to record).
+                guard let subscription = try subscriptions.find(id: item.subscription.id) else { continue }
+                _ = try record(
+                    outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, claim: claim.token,
+                    now: item.now, disabled: &disabled)
+            }
         }
+        try notify(disabled)
         return batch.count
     }
 
@@ -155,9 +162,36 @@ public final class Dispatcher {
     /// disables the subscription (410 Gone, five days of failures). With a `claim` (the worker),
     /// only while that claim still holds the delivery: nil, and nothing recorded or disabled, when
     /// another worker has taken it over. Returns the attempt id.
+    /// A subscription that recording an attempt disabled, for the operator notification.
+    private typealias Disabling = (subscription: Subscription, reason: String)
+
+    /// Tells the operator about each subscription in `disabled` (after the change is committed).
+    private func notify(_ disabled: [Disabling]) throws {
+        guard !disabled.isEmpty else { return }
+        let organization = try store.catalog.organization()
+        for item in disabled {
+            notifier.notify(.disabled, subscription: item.subscription, organization: organization, reason: item.reason)
+        }
+    }
+
+    /// ``record(_:of:delivery:subscription:retry:claim:now:disabled:)``, notifying the operator at once.
     private func record(
         _ outcome: DeliveryOutcome, of request: OutgoingRequest, delivery: Delivery, subscription: Subscription, retry: Bool,
         claim: String?, now: Int
+    ) throws -> Int? {
+        var disabled: [Disabling] = []
+        let attemptID = try record(
+            outcome, of: request, delivery: delivery, subscription: subscription, retry: retry, claim: claim, now: now,
+            disabled: &disabled)
+        try notify(disabled)
+        return attemptID
+    }
+
+    /// Records one attempt; a subscription it disables is appended to `disabled`, for the caller
+    /// to notify once the change is committed.
+    private func record(
+        _ outcome: DeliveryOutcome, of request: OutgoingRequest, delivery: Delivery, subscription: Subscription, retry: Bool,
+        claim: String?, now: Int, disabled: inout [Disabling]
     ) throws -> Int? {
         let sentHeaders =
             [("Content-Type", "application/json"), ("User-Agent", Hookline.userAgent)] + request.headers.map { ($0.name, $0.value) }
@@ -196,7 +230,7 @@ public final class Dispatcher {
                 giveUp: nextAttempt == nil, updatesFailingClock: retry, now: now)
         }
         if let disableReason, try log.disable(subscriptionID: subscription.id, reason: disableReason, now: now) {
-            notifier.notify(.disabled, subscription: subscription, organization: try store.catalog.organization(), reason: disableReason)
+            disabled.append((subscription, disableReason))
         }
         return attemptID
     }

@@ -54,10 +54,36 @@ public final class TemplateLibrary {
     /// - Throws: ``TemplateError`` naming the file, line and column of the faulty tag; for a
     ///   template file that does not exist, line and column are 0.
     public func render(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> String {
+        String(decoding: try renderBytes(name, context), as: UTF8.self)
+    }
+
+    /// Renders the template `name` as UTF-8 bytes, ready to send: what ``render(_:_:)`` returns,
+    /// without turning it into a `String` (text from the template files is repaired to valid
+    /// UTF-8 when parsed, and values are Swift strings, so the bytes are valid as they are).
+    public func renderBytes(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
         let template = try template(named: name, includedFrom: nil, at: nil)
         var renderer = TemplateRenderer(library: self, context: context)
         try renderer.render(template)
-        return String(decoding: renderer.output, as: UTF8.self)
+        return renderer.output
+    }
+
+    /// Renders the page template `name` inside the template `layout`, into one buffer: where the
+    /// layout prints `{{ raw <slot> }}`, the page is rendered with `context` as its outermost
+    /// scope (the layout's values are not visible to it). The slot can only be printed raw, and
+    /// only by the layout; `{{#if <slot>}}` sees whatever `layoutContext` holds under that name.
+    ///
+    /// The result is the same as rendering the page, then the layout with the page as
+    /// `.html` under `slot`, without building the page's markup as a separate string.
+    public func renderPage(
+        _ name: String, _ context: [String: TemplateValue], layout: String, _ layoutContext: [String: TemplateValue],
+        slot: String = "content"
+    ) throws(TemplateError) -> [UInt8] {
+        let page = try template(named: name, includedFrom: nil, at: nil)
+        let outer = try template(named: layout, includedFrom: nil, at: nil)
+        var renderer = TemplateRenderer(library: self, context: layoutContext)
+        renderer.slot = TemplateRenderer.Slot(name: slot, template: page, context: context)
+        try renderer.render(outer, reserving: (outer.sourceByteCount + page.sourceByteCount) * 4)
+        return renderer.output
     }
 
     /// Renders the template `name` as already-safe markup, ready to insert into another template

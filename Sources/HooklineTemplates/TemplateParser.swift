@@ -200,7 +200,8 @@ struct TemplateParser {
 
     private mutating func appendText(from start: Int, to end: Int) {
         if start < end {
-            append(.text(Array(bytes[start..<end])))
+            // Repaired to valid UTF-8 once here, so rendered output needs no check.
+            append(.text(Array(String(decoding: bytes[start..<end], as: UTF8.self).utf8)))
         }
     }
 

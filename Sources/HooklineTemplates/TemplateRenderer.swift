@@ -16,14 +16,53 @@ struct TemplateRenderer {
     /// The rendered UTF-8, one buffer for the whole template.
     private(set) var output: [UInt8] = []
 
+    /// A page rendered where the layout prints `{{ raw name }}` (``TemplateLibrary/renderPage``).
+    struct Slot {
+        let name: String
+        let template: Template
+        let context: [String: TemplateValue]
+    }
+
+    /// The page to render into this (layout) template, if any.
+    var slot: Slot?
+
     init(library: TemplateLibrary, context: [String: TemplateValue]) {
         self.library = library
         scopes = [Scope(value: .dict(context), loop: nil)]
     }
 
-    mutating func render(_ template: Template) throws(TemplateError) {
-        output.reserveCapacity(max(4096, template.sourceByteCount * 2))
+    mutating func render(_ template: Template, reserving capacity: Int? = nil) throws(TemplateError) {
+        output.reserveCapacity(max(4096, capacity ?? template.sourceByteCount * 2))
         try render(template.nodes, in: template.fileName)
+    }
+
+    /// Whether `path` names the slot: a single key equal to the slot's name.
+    private func isSlot(_ path: TemplatePath) -> Bool {
+        guard let slot, case .keys(let keys) = path.kind else { return false }
+        return keys.count == 1 && keys[0] == slot.name
+    }
+
+    /// Renders the slot's page here, in its own scopes, as if it were one `.html` value.
+    private mutating func renderSlot(escaped: Bool, path: TemplatePath, file: String, at location: SourceLocation)
+        throws(TemplateError)
+    {
+        guard let page = slot else { return }
+        guard !escaped else {
+            throw TemplateError(
+                file: file, at: location,
+                "'\(path.source)' is markup: print it with {{ raw \(path.source) }} so unescaped output stays grep-able")
+        }
+        let outerScopes = scopes
+        let outerDepth = partialDepth
+        slot = nil
+        scopes = [Scope(value: .dict(page.context), loop: nil)]
+        partialDepth = 0
+        defer {
+            slot = page
+            scopes = outerScopes
+            partialDepth = outerDepth
+        }
+        try render(page.template.nodes, in: page.template.fileName)
     }
 
     private mutating func render(_ nodes: [TemplateNode], in file: String) throws(TemplateError) {
@@ -33,6 +72,10 @@ struct TemplateRenderer {
                 output.append(contentsOf: bytes)
 
             case .value(let path, let escaped, let location):
+                if slot != nil && isSlot(path) {
+                    try renderSlot(escaped: escaped, path: path, file: file, at: location)
+                    continue
+                }
                 guard let value = lookUp(path) else {
                     throw TemplateError(file: file, at: location, describeMissing(path))
                 }

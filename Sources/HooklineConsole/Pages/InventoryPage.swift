@@ -7,14 +7,15 @@ import HooklineTemplates
 enum InventoryPage {
     @Sendable static func show(_ context: PageContext) throws -> Response {
         let query = try parseQuery(context.request.query)
-        let store = try context.store.subscriptions
-        let page = try store.inventory(query)
-        let catalog = try context.store.catalog
-        let agents = try catalog.agents()
-        let events = try catalog.eventTypes()
-
-        let health = try context.store.deliveries.health(
-            subscriptionIDs: page.rows.map(\.subscription.id), since: context.now - 86400)
+        let store = try context.store
+        // Every read of the page from one snapshot (with SQLite: one read lock, not one per statement).
+        let (page, agents, events, health) = try store.reading {
+            let page = try store.subscriptions.inventory(query)
+            let health = try store.deliveries.health(
+                subscriptionIDs: page.rows.map(\.subscription.id), since: context.now - 86400)
+            return (page, try store.catalog.agents(), try store.catalog.eventTypes(), health)
+        }
+        CGIProcess.keepUntilExit((page, health))
 
         let filtered = !query.text.isEmpty || query.status != nil || query.agent != nil || query.event != nil
         var values: [String: TemplateValue] = [
