@@ -28,6 +28,6 @@ extension Store {
         // On PostgreSQL each record stays its own short row-lock transaction, so workers recording
         // at once do not hold each other's rows for a whole batch.
         guard let db = (deliveries as? DeliveryLog)?.db, db.dialect == .sqlite else { return try body() }
-        return try db.transaction(body)
+        return try db.transaction(.serialized, body)
     }
 }
