@@ -142,7 +142,7 @@ screenshots: build venv
 	HOOKLINE_UPDATE_SCREENSHOTS=1 SE_AVOID_STATS=true HOOKLINE_E2E_SERVERS=nginx $(VENV)/bin/pytest Tests/e2e/test_browser.py
 
 bench: build
-	Deploy/ensure-packages.sh hyperfine sqlite3 gcc wrk time curl nginx fcgiwrap
+	Deploy/ensure-packages.sh hyperfine sqlite3 gcc wrk time curl nginx fcgiwrap postgresql libpq-dev
 	Tests/bench/run.sh
 
 bench-workers: build

@@ -91,27 +91,22 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `postgresql://user:secret@host/db?password=x` → `postgresql://user:***@host/db?password=***`.
+    /// Like libpq, the credentials are whatever precedes an `@` before the first `/`; everything
+    /// from their first `:` to the last such `@` is masked, so a stray `?` or `@` cannot unmask it.
     static func redacted(_ uri: String) -> String {
         guard let scheme = uri.firstRange(of: "://") else { return uri }
-        var rest = Substring(uri[scheme.upperBound...])
+        let rest = uri[scheme.upperBound...]
+        let authorityEnd = rest.firstIndex(of: "/") ?? rest.endIndex
         var out = String(uri[..<scheme.upperBound])
-        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            if let colon = userInfo.firstIndex(of: ":") {
-                out += userInfo[..<colon] + ":***"
-            } else {
-                out += userInfo
-            }
-            out += authority[at...]
-        } else {
-            out += authority
+        var tail = rest[...]
+        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            out += userInfo.firstIndex(of: ":").map { userInfo[..<$0] + ":***" } ?? String(userInfo)
+            tail = rest[at...]
         }
-        rest = rest[authorityEnd...]
-        guard let question = rest.firstIndex(of: "?") else { return out + rest }
-        out += rest[...question]
-        let parameters = rest[rest.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
+        guard let question = tail.firstIndex(of: "?") else { return out + tail }
+        out += tail[...question]
+        let parameters = tail[tail.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false)
         out += parameters.map { parameter in
             parameter.lowercased().hasPrefix("password=") ? "password=***" : String(parameter)
         }.joined(separator: "&")

@@ -76,8 +76,11 @@ build() {
     json) target json Sources/HooklineStore/JSONValue.swift ;;
     config)
         module HooklineSigning Sources/HooklineSigning/*.swift
-        # Database.swift only for StoreError, which FileIO throws.
+        # Database.swift for StoreError, which FileIO throws; SQLDialect.swift for DatabaseLocation;
+        # the two connections because Database names them.
         target config Sources/HooklineStore/Configuration.swift Sources/HooklineStore/Database.swift \
+            Sources/HooklineStore/SQLDialect.swift Sources/HooklineStore/SQLiteConnection.swift \
+            Sources/HooklineStore/PostgreSQLConnection.swift \
             "$CORE" "$SIGNING" -I Sources/CSQLite -lsqlite3
         ;;
     headers) target headers Sources/HooklineSigning/*.swift "$CORE" ;;

@@ -128,6 +128,17 @@ import Testing
         #expect(try fixture.scalar("SELECT pg_backend_pid()") != pid)
     }
 
+    @Test(arguments: [
+        ("postgresql://hookline:pw-1234@db/hookline", "postgresql://hookline:***@db/hookline"),
+        ("postgresql://hook?line:pw-1234@db/x?sslmode=require", "postgresql://hook?line:***@db/x?sslmode=require"),
+        ("postgres://u@h/db?password=pw-1234&sslmode=verify-full", "postgres://u@h/db?password=***&sslmode=verify-full"),
+        ("postgresql:///hookline?host=/var/run/postgresql", "postgresql:///hookline?host=/var/run/postgresql"),
+    ])
+    func postgreSQLURIsAreShownWithoutTheirPassword(_ uri: String, _ shown: String) {
+        // Found by the config fuzzer: a `?` in the user name once ended the credentials early.
+        #expect(DatabaseLocation.postgresql(uri: uri, passwordFile: nil).description == shown)
+    }
+
     @Test func unopenableDatabaseExplainsWhatToFix() {
         let error = #expect(throws: StoreError.self) { try Database(path: "/nonexistent-hookline-dir/sub/hookline.db") }
         #expect(error?.message.contains("/nonexistent-hookline-dir/sub") == true)

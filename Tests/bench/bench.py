@@ -7,7 +7,8 @@ variables: the exec, the SQLite queries and the rendering are what Hookline cont
 inventory through real nginx + fcgiwrap against the same C CGI behind the same servers (wrk),
 peak memory of one request (/usr/bin/time), ingestion (one API POST of 1,000 events; `emit
 --batch`; single `emit`), the worker against `curl --parallel` on the same local receiver, and the
-all-deliveries log with 100,000 attempts against an empty log.
+all-deliveries log with 100,000 attempts against an empty log, and the inventory on PostgreSQL
+over a Unix socket next to the same on SQLite and a C CGI that only connects with libpq.
 
 Writes .bench/results.md (the table) and .bench/results.json; prints the table.
 """
@@ -179,6 +180,30 @@ def main() -> int:
     row("404 page, exec", ms(m["404"]), ms(base), m["404"] / base, "≤ 1.3×", m["404"] / base <= 1.3)
     row("`/deliveries?status=failed`, 100,000 attempts vs empty log", ms(m["log 100k"]), ms(m["log empty"]),
         m["log 100k"] / m["log empty"], "≤ 1.5×", m["log 100k"] / m["log empty"] <= 1.5)
+
+    # 1b. The same inventory on PostgreSQL over a Unix socket (a throwaway server; the 10,000
+    # webhooks moved over with `hookline migrate --to`), against C CGIs with and without libpq.
+    pg_dir = OUT / "pg"
+    pg_uri = run(ROOT / "Tests" / "pg" / "pg-server.sh", "start", pg_dir, capture_output=True, text=True).stdout.strip()
+    try:
+        run("gcc", "-O2", "-o", OUT / "hello-pq", ROOT / "Tests" / "bench" / "hello-pq.c", "-I/usr/include/postgresql", "-lpq")
+        run(BIN / "hookline", "--config", large, "migrate", "--to", pg_uri, capture_output=True)
+        on_pg = OUT / "large-pg.conf"
+        on_pg.write_text(large.read_text().replace(f"database = {large.parent}/hookline.db", f"database = {pg_uri}"))
+        p = hyperfine({
+            "hello": hello,
+            "hello libpq": f"env PG_URI={pg_uri} {OUT / 'hello-pq'}",
+            "inventory 10k sqlite": cgi(large),
+            "inventory 10k pg": cgi(on_pg),
+        })
+    finally:
+        run(ROOT / "Tests" / "pg" / "pg-server.sh", "stop", pg_dir, capture_output=True)
+    row("inventory, 10,000 webhooks, exec, PostgreSQL (Unix socket)", ms(p["inventory 10k pg"]), ms(p["hello"]),
+        p["inventory 10k pg"] / p["hello"], "(reference)", True)
+    row("… C CGI that connects with libpq and runs `select 1`", ms(p["hello libpq"]), ms(p["hello"]), p["hello libpq"] / p["hello"],
+        "(what any CGI pays)", True)
+    row("… the same inventory on SQLite, same run", ms(p["inventory 10k sqlite"]), ms(p["hello"]),
+        p["inventory 10k sqlite"] / p["hello"], "(SQLite pays nothing for PostgreSQL)", True)
 
     # 2. Peak memory of one inventory request.
     rss = peak_kb(cgi(large))
