@@ -72,12 +72,12 @@ public enum Console {
 
     /// In an executable that cannot load libpq (the static console), replaces this process with
     /// ``postgreSQLProgram`` when the config names a PostgreSQL database. An SQLite installation
-    /// pays one look at the config, which the page reads anyway; a config that does not load is
-    /// left to the page, which explains it.
+    /// pays one read of the file and a scan for its `database` line (no parsing); a config that
+    /// does not load is left to the page, which explains it.
     static func handOffIfPostgreSQL(_ environment: [String: String]) -> Response? {
         guard !Database.canLoadPostgreSQL else { return nil }
         let path = Configuration.path(argument: nil, environment: environment["HOOKLINE_CONFIG"])
-        guard let config = try? Configuration.load(path: path), case .postgresql = config.database else { return nil }
+        guard Configuration.namesPostgreSQL(path: path) else { return nil }
         return handOff(to: postgreSQLProgram, environment, because: "The database is PostgreSQL")
     }
 

@@ -80,6 +80,21 @@ public struct Configuration: Sendable, Equatable {
         return try parse(text, path: path)
     }
 
+    /// Whether the file at `path` sets `database` to a PostgreSQL URI — a look at its lines
+    /// without parsing the rest, for the static console's hand-off before every request (false
+    /// for a file that cannot be read: the page explains that).
+    public static func namesPostgreSQL(path: String) -> Bool {
+        guard let bytes = try? FileIO.read(path: path) else { return false }
+        for line in bytes.split(separator: UInt8(ascii: "\n")) {
+            let text = String(decoding: line, as: UTF8.self).trimmingWhitespace
+            guard let eq = text.firstIndex(of: "=") else { continue }
+            if text[..<eq].trimmingWhitespace.lowercased() == "database" {
+                return DatabaseLocation.isPostgreSQL(text[text.index(after: eq)...].trimmingWhitespace)
+            }
+        }
+        return false
+    }
+
     public static func parse(_ text: String, path: String) throws(ConfigurationError) -> Configuration {
         var config = Configuration()
         config.sourcePath = path

@@ -148,6 +148,28 @@ import Testing
     }
 }
 
+@Suite struct ConfigurationDatabaseTests {
+    @Test func aPostgreSQLURIIsKeptAndTheQuickLookAgreesWithTheParser() throws {
+        let directory = TemporaryDirectory()
+        for (text, postgreSQL) in [
+            ("database = postgresql://hookline@/hookline?host=/run/postgresql\ndatabase_password_file = pw\n", true),
+            ("# database = postgres://x@y/z\n  DATABASE =  postgres://u@h/db  \n", true),
+            ("database = hookline.db\n", false),
+            ("databases_are = postgresql://nope\n", false),
+            ("", false),
+        ] {
+            let path = directory.write("h.conf", text)
+            #expect(Configuration.namesPostgreSQL(path: path) == postgreSQL, "\(text)")
+            if let config = try? Configuration.load(path: path) {
+                if case .postgresql = config.database { #expect(postgreSQL) } else { #expect(!postgreSQL) }
+            }
+        }
+        let config = try Configuration.load(path: directory.write("h.conf", "database = postgresql://u@/db\ndatabase_password_file = pw\n"))
+        #expect(config.database == .postgresql(uri: "postgresql://u@/db", passwordFile: directory.path + "/pw"))
+        #expect(!Configuration.namesPostgreSQL(path: directory.path + "/missing.conf"))
+    }
+}
+
 @Suite struct ConfigurationSafetyTests {
     @Test func publicOriginsAreNormalizedOrRefused() throws {
         let config = try Configuration.parse(

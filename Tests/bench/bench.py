@@ -214,7 +214,7 @@ def main() -> int:
     hello_bin = OUT / "hello-bin"
     hello_bin.mkdir()
     shutil.copy(OUT / "hello-c", hello_bin / "hookline-console")
-    for name in ("hookline-send", "hookline"):
+    for name in ("hookline-send", "hookline", "hookline-console-pg"):
         shutil.copy(BIN / name, hello_bin / name)
     servers = []
     try:
