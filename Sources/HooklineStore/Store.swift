@@ -38,11 +38,6 @@ public struct Store {
             tokens: TokenStore(db))
     }
 
-    /// Opens the SQLite database at `databasePath`, creating and migrating it as needed.
-    public static func open(databasePath: String) throws -> Store {
-        try open(.sqlite(path: databasePath))
-    }
-
     /// Opens the database at `location` (SQLite or PostgreSQL), migrating it as needed.
     public static func open(_ location: DatabaseLocation) throws -> Store {
         let db = try Database(location)

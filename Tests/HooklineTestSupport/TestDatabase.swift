@@ -29,7 +29,7 @@ public final class TestDatabase: @unchecked Sendable {
             return
         }
         let name = "hookline_test_" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        try Self.psql(server, "CREATE DATABASE \(name) TEMPLATE \(try Self.template(server))")
+        try Self.psql(server, "CREATE DATABASE \(name) TEMPLATE \(try Self.templateName.get())")
         self.name = name
         let uri = Self.uri(server, database: name)
         location = .postgresql(uri: uri, passwordFile: nil)
@@ -57,10 +57,6 @@ public final class TestDatabase: @unchecked Sendable {
     }
 
     /// The migrated, empty template database, made once per test process.
-    private static func template(_ server: String) throws -> String {
-        try templateName.get()
-    }
-
     private static let templateName: Result<String, Error> = Result {
         _ = dropTemplateAtExit
         let server = serverURI!
