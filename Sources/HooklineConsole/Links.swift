@@ -14,6 +14,11 @@ public struct Links: Sendable {
     }
 
     /// The inventory, with filters, sort, page or a notice in the query.
+    /// `<mount>/<id><suffix>`, built by plain concatenation: the inventory asks for five of these per row.
+    private func path(_ id: Int, _ suffix: String) -> String {
+        mount + "/" + String(id) + suffix
+    }
+
     public func inventory(_ query: FormData = FormData()) -> String { path("/", query) }
     public func inventory(notice: Notice, id: Int) -> String {
         inventory(FormData(pairs: [("notice", notice.rawValue), ("id", String(id))]))
@@ -31,21 +36,23 @@ public struct Links: Sendable {
 
     /// What was saved; `reveal` unlocks the one-time secret.
     public func subscription(_ id: Int, notice: Notice? = nil, reveal: String? = nil) -> String {
+        if notice == nil && reveal == nil { return path(id, "") }
         var query = FormData()
         if let notice { query.append("notice", notice.rawValue) }
         if let reveal { query.append("reveal", reveal) }
         return path("/\(id)", query)
     }
-    public func edit(_ id: Int) -> String { path("/\(id)/edit") }
-    public func delete(_ id: Int) -> String { path("/\(id)/delete") }
-    public func active(_ id: Int) -> String { path("/\(id)/active") }
-    public func secret(_ id: Int) -> String { path("/\(id)/secret") }
+    public func edit(_ id: Int) -> String { path(id, "/edit") }
+    public func delete(_ id: Int) -> String { path(id, "/delete") }
+    public func active(_ id: Int) -> String { path(id, "/active") }
+    public func secret(_ id: Int) -> String { path(id, "/secret") }
     /// The test-send page; with `attempt`, showing that attempt's result.
     public func test(_ id: Int, attempt: Int? = nil) -> String {
-        path("/\(id)/test", attempt.map { FormData(pairs: [("attempt", String($0))]) } ?? FormData())
+        guard let attempt else { return path(id, "/test") }
+        return path("/\(id)/test", FormData(pairs: [("attempt", String(attempt))]))
     }
     public func deliveries(_ id: Int, page: Int = 1) -> String {
-        path("/\(id)/deliveries", page > 1 ? FormData(pairs: [("page", String(page))]) : FormData())
+        page > 1 ? path("/\(id)/deliveries", FormData(pairs: [("page", String(page))])) : path(id, "/deliveries")
     }
     public func attempt(_ id: Int, _ attempt: Int, notice: Notice? = nil) -> String {
         path("/\(id)/deliveries/\(attempt)", notice.map { FormData(pairs: [("notice", $0.rawValue)]) } ?? FormData())

@@ -91,7 +91,7 @@ public class PageShell {
     /// Renders `template` inside the layout. A `notice` comes from a fixed set (``Notice``).
     public func page(
         _ template: String, title: String, status: HTTPStatus = .ok, notice: String? = nil,
-        _ values: [String: TemplateValue] = [:]
+        _ values: TemplateDictionary = [:]
     ) throws -> Response {
         var context = values
         context["base"] = .text(links.inventory())

@@ -6,7 +6,7 @@ import HooklineTemplates
 enum PageValues {
     /// What the inventory row and every page about one subscription show: identity, status,
     /// scope, secret and the links to its pages.
-    static func subscriptionRow(_ s: Subscription, agentNames: [String], links: Links) -> [String: TemplateValue] {
+    static func subscriptionRow(_ s: Subscription, agentNames: [String], links: Links) -> TemplateDictionary {
         [
             "id": .int(s.id),
             "name": .text(s.name),
@@ -28,7 +28,7 @@ enum PageValues {
     }
 
     /// The row values plus what the subscription's own pages add (events, scheme, times).
-    static func subscription(_ s: Subscription, context: PageContext) throws -> [String: TemplateValue] {
+    static func subscription(_ s: Subscription, context: PageContext) throws -> TemplateDictionary {
         let agents = try context.store.catalog.agents()
         let names = s.agentUUIDs.map { uuid in agents.first { $0.uuid == uuid }?.name ?? uuid }.sorted()
         var values = subscriptionRow(s, agentNames: names, links: context.links)
@@ -55,7 +55,7 @@ enum PageValues {
             "succeeded": .bool(a.succeeded),
             "outcome_label": .text(DeliveryWording.outcomeLabel(a.outcome, status: a.statusCode)),
             "outcome_class": .text(a.succeeded ? "ok" : "failed"),
-            "status_code": .text(a.statusCode.map(String.init) ?? "—"),
+            "status_code": .text(a.statusCode.map { String($0) } ?? "—"),
             "latency": .text(latency(a.latencyMilliseconds)),
             "message": .text(a.message),
             "url": .text(a.url),

@@ -17,13 +17,13 @@ public struct Route: Sendable {
 
     /// A path pattern below the mount: literal segments, `:id` (a subscription) and `:attempt`.
     public let pattern: [String]
-    public let methods: Set<HTTPMethod>
+    public let methods: [HTTPMethod]
     /// True where a POST sends HTTP requests to a receiver. Only `hookline-send` links libcurl,
     /// so `hookline-console` hands such a request to it before reading the body.
     public let sends: Bool
     public let handler: Handler
 
-    public init(_ path: String, _ methods: Set<HTTPMethod>, sends: Bool = false, _ handler: Handler) {
+    public init(_ path: String, _ methods: [HTTPMethod], sends: Bool = false, _ handler: Handler) {
         self.pattern = path.split(separator: "/").map(String.init)
         self.methods = methods
         self.sends = sends

@@ -92,14 +92,14 @@ struct SubscriptionForm {
     }
 
     /// The template values that draw the form.
-    func values(agents: [Agent], events: [EventType], isEdit: Bool) -> [String: TemplateValue] {
-        var values: [String: TemplateValue] = [
+    func values(agents: [Agent], events: [EventType], isEdit: Bool) -> TemplateDictionary {
+        var values: TemplateDictionary = [
             "name": .text(name),
             "url": .text(url),
             "active": .bool(active),
             "generate_secret": .bool(generateSecret),
             "is_edit": .bool(isEdit),
-            "version": .text(version.map(String.init) ?? ""),
+            "version": .text(version.map { String($0) } ?? ""),
             "has_errors": .bool(!errors.isEmpty),
             "error_count": .int(errors.count),
             "all_agents": .bool(agentUUIDs.isEmpty),

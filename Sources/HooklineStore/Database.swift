@@ -16,20 +16,45 @@ enum SQLValue: Sendable, Equatable {
     }
 }
 
+/// The column names of one result, shared by all its rows. A name that repeats in the SELECT
+/// list means its first column.
+///
+/// Looked up by a scan that compares lengths before text: a result has a few dozen columns at
+/// most, and this is several times cheaper than hashing the name (a page reads about a thousand
+/// values, so it shows in a page's cost).
+struct ColumnNames: Sendable {
+    /// In SELECT-list order.
+    let names: [String]
+    private let lengths: [Int]
+
+    init(_ names: [String]) {
+        self.names = names
+        lengths = names.map(\.utf8.count)
+    }
+
+    /// The position of the first column called `name`.
+    func index(of name: String) -> Int? {
+        let length = name.utf8.count
+        for index in lengths.indices where lengths[index] == length && names[index] == name {
+            return index
+        }
+        return nil
+    }
+}
+
 /// One result row; columns are read by name (the SELECT list's column or `AS` name).
 ///
 /// Reading is strict: a NULL where none is allowed, a value of the wrong type (text where an
 /// integer is expected, …) or a column the query did not select is a ``StoreError`` that names
 /// the column — never a silent 0 or "".
 struct Row: Sendable {
-    /// Column name → position, shared by every row of one result.
-    let columns: [String: Int]
+    let columns: ColumnNames
     let values: [SQLValue]
 
     /// The raw value of `column`.
     func value(_ column: String) throws(StoreError) -> SQLValue {
-        guard let index = columns[column] else {
-            throw StoreError("the query has no column “\(column)” (it has: \(columns.keys.sorted().joined(separator: ", ")))")
+        guard let index = columns.index(of: column) else {
+            throw StoreError("the query has no column “\(column)” (it has: \(columns.names.sorted().joined(separator: ", ")))")
         }
         return values[index]
     }

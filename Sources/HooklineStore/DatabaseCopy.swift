@@ -72,7 +72,7 @@ public enum DatabaseCopy {
                     "SELECT rowid AS hookline_rowid, * FROM \(table) WHERE rowid > ? ORDER BY rowid LIMIT 500", [.int(lastRowID)])
                 : try source.query("SELECT * FROM \(table)")
             guard let first = rows.first else { break }
-            let columns = first.columns.filter { $0.key != "hookline_rowid" }.sorted { $0.value < $1.value }.map(\.key)
+            let columns = first.columns.names.filter { $0 != "hookline_rowid" }
             let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
             // At most 500 rows per INSERT (PostgreSQL takes up to 65,535 parameters per statement).
             for start in stride(from: 0, to: rows.count, by: 500) {

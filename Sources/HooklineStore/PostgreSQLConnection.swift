@@ -118,13 +118,8 @@ final class PostgreSQLConnection: SQLConnection {
         let rowCount = pq.ntuples(result)
         let fieldCount = pq.nfields(result)
         guard fieldCount > 0 else { return [] }
-        var columns: [String: Int] = [:]
-        var fieldTypes: [UInt32] = []
-        for field in 0..<fieldCount {
-            let name = String(cString: pq.fname(result, field))
-            if columns[name] == nil { columns[name] = Int(field) }
-            fieldTypes.append(pq.ftype(result, field))
-        }
+        let columns = ColumnNames((0..<fieldCount).map { field in String(cString: pq.fname(result, field)) })
+        let fieldTypes = (0..<fieldCount).map { field in pq.ftype(result, field) }
         var rows: [Row] = []
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {

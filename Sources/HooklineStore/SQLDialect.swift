@@ -53,7 +53,7 @@ enum SQLDialect: Sendable {
 
     /// The value bound to ``integerTable(_:)``'s placeholder.
     func integers(_ values: [Int]) -> SQLValue {
-        let list = values.map(String.init).joined(separator: ",")
+        let list = values.map { String($0) }.joined(separator: ",")
         switch self {
         case .sqlite: return .text("[" + list + "]")
         case .postgresql: return .text("{" + list + "}")

@@ -53,14 +53,14 @@ public final class TemplateLibrary {
     ///
     /// - Throws: ``TemplateError`` naming the file, line and column of the faulty tag; for a
     ///   template file that does not exist, line and column are 0.
-    public func render(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> String {
+    public func render(_ name: String, _ context: TemplateDictionary) throws(TemplateError) -> String {
         String(decoding: try renderBytes(name, context), as: UTF8.self)
     }
 
     /// Renders the template `name` as UTF-8 bytes, ready to send: what ``render(_:_:)`` returns,
     /// without turning it into a `String` (text from the template files is repaired to valid
     /// UTF-8 when parsed, and values are Swift strings, so the bytes are valid as they are).
-    public func renderBytes(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> [UInt8] {
+    public func renderBytes(_ name: String, _ context: TemplateDictionary) throws(TemplateError) -> [UInt8] {
         let template = try template(named: name, includedFrom: nil, at: nil)
         var renderer = TemplateRenderer(library: self, context: context)
         try renderer.render(template)
@@ -75,7 +75,7 @@ public final class TemplateLibrary {
     /// The result is the same as rendering the page, then the layout with the page as
     /// `.html` under `slot`, without building the page's markup as a separate string.
     public func renderPage(
-        _ name: String, _ context: [String: TemplateValue], layout: String, _ layoutContext: [String: TemplateValue],
+        _ name: String, _ context: TemplateDictionary, layout: String, _ layoutContext: TemplateDictionary,
         slot: String = "content"
     ) throws(TemplateError) -> [UInt8] {
         let page = try template(named: name, includedFrom: nil, at: nil)
@@ -88,7 +88,7 @@ public final class TemplateLibrary {
 
     /// Renders the template `name` as already-safe markup, ready to insert into another template
     /// (the layout pattern: render the page body, then the layout with `"body": body`).
-    public func renderHTML(_ name: String, _ context: [String: TemplateValue]) throws(TemplateError) -> TemplateValue {
+    public func renderHTML(_ name: String, _ context: TemplateDictionary) throws(TemplateError) -> TemplateValue {
         .html(try render(name, context))
     }
 

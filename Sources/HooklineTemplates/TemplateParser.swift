@@ -54,24 +54,24 @@ struct TemplateParser {
 
     mutating func parse() throws(TemplateError) -> Template {
         var textStart = 0
-        while position < bytes.count {
-            guard isAtPair(UInt8(ascii: "{")) else {
-                advance()
-                continue
-            }
-            appendText(from: textStart, to: position)
+        while let open = nextPair(UInt8(ascii: "{"), from: position) {
+            appendText(from: textStart, to: open)
+            advance(to: open)
             let location = SourceLocation(line: line, column: column)
-            advance(by: 2)
-            let contentStart = position
-            while position < bytes.count && !isAtPair(UInt8(ascii: "}")) {
-                advance()
-            }
-            let content = bytes[contentStart..<position]
-            if position >= bytes.count || containsPair(UInt8(ascii: "{"), in: content) {
+            let contentStart = open + 2
+            guard let close = nextPair(UInt8(ascii: "}"), from: contentStart),
+                !containsPair(UInt8(ascii: "{"), in: bytes[contentStart..<close])
+            else {
                 throw error(at: location, "unclosed tag: '{{' without a matching '}}'")
             }
-            advance(by: 2)
-            try handleTag(String(decoding: content, as: UTF8.self), at: location)
+            advance(to: close + 2)
+            let content = bytes[contentStart..<close]
+            if let path = Self.plainValue(content) {
+                // `{{ name }}` and `{{ a.b }}`, most tags of a page, without building strings to inspect them.
+                append(.value(path, escaped: true, location))
+            } else {
+                try handleTag(String(decoding: content, as: UTF8.self), at: location)
+            }
             textStart = position
         }
         appendText(from: textStart, to: bytes.count)
@@ -207,8 +207,20 @@ struct TemplateParser {
 
     // MARK: Scanning
 
-    private func isAtPair(_ byte: UInt8) -> Bool {
-        position + 1 < bytes.count && bytes[position] == byte && bytes[position + 1] == byte
+    /// The position of the next `byte byte` at or after `start`.
+    private func nextPair(_ byte: UInt8, from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = start
+            while index + 1 < buffer.count {
+                if buffer[index + 1] == byte {
+                    if buffer[index] == byte { return index }
+                    index += 1
+                } else {
+                    index += 2
+                }
+            }
+            return nil
+        }
     }
 
     private func containsPair(_ byte: UInt8, in slice: ArraySlice<UInt8>) -> Bool {
@@ -220,18 +232,32 @@ struct TemplateParser {
         return false
     }
 
-    /// Moves past one byte, keeping line and column (in Unicode scalars) current.
-    private mutating func advance(by count: Int = 1) {
-        for _ in 0..<count {
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
+    /// Moves to `target`, keeping line and column (in Unicode scalars) current.
+    private mutating func advance(to target: Int) {
+        var (line, column) = (self.line, self.column)
+        bytes.withUnsafeBufferPointer { buffer in
+            for byte in buffer[position..<target] {
+                if byte == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
             }
         }
+        (self.line, self.column, position) = (line, column, target)
+    }
+
+    /// The path of a tag that is one name or dotted path (`{{ name }}`, `{{ a.b }}`), or nil for
+    /// any other tag (blocks, `raw`, `else`, loop variables, errors), which ``handleTag(_:at:)`` reads.
+    private static func plainValue(_ content: ArraySlice<UInt8>) -> TemplatePath? {
+        var start = content.startIndex
+        var end = content.endIndex
+        while start < end, isSpace(content[start]) { start += 1 }
+        while start < end, isSpace(content[end - 1]) { end -= 1 }
+        let word = content[start..<end]
+        guard !word.isEmpty, !word.elementsEqual("else".utf8), !word.elementsEqual("raw".utf8) else { return nil }
+        return TemplatePath(keyPath: word)
     }
 
     private func error(at location: SourceLocation, _ message: String) -> TemplateError {

@@ -40,6 +40,26 @@ struct TemplatePath: Sendable {
         kind = .keys(keys)
     }
 
+    /// Parses `key(.key)*` from UTF-8 bytes, or nil when they are anything else.
+    init?(keyPath bytes: ArraySlice<UInt8>) {
+        var keys: [String] = []
+        var segmentStart = bytes.startIndex
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard index > segmentStart else { return nil }
+                keys.append(String(decoding: bytes[segmentStart..<index], as: UTF8.self))
+                segmentStart = index + 1
+            } else if !Self.isKeyByte(byte) {
+                return nil
+            }
+        }
+        guard bytes.endIndex > segmentStart else { return nil }
+        keys.append(String(decoding: bytes[segmentStart..<bytes.endIndex], as: UTF8.self))
+        kind = .keys(keys)
+        source = String(decoding: bytes, as: UTF8.self)
+    }
+
     private static func isKeyByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

@@ -20,13 +20,13 @@ struct TemplateRenderer {
     struct Slot {
         let name: String
         let template: Template
-        let context: [String: TemplateValue]
+        let context: TemplateDictionary
     }
 
     /// The page to render into this (layout) template, if any.
     var slot: Slot?
 
-    init(library: TemplateLibrary, context: [String: TemplateValue]) {
+    init(library: TemplateLibrary, context: TemplateDictionary) {
         self.library = library
         scopes = [Scope(value: .dict(context), loop: nil)]
     }

@@ -13,7 +13,7 @@ public enum TemplateValue: Sendable, Equatable {
     /// Looped over with `{{#each name}}`; printing a list is an error.
     case list([TemplateValue])
     /// Reached with dotted paths (`{{ a.b }}`); printing a dictionary is an error.
-    case dict([String: TemplateValue])
+    case dict(TemplateDictionary)
     /// Markup that is already safe, printed as is by `{{ raw name }}`; `{{ name }}` refuses it
     /// (a render error), so every unescaped output in a template is spelled `{{ raw`.
     ///
@@ -76,6 +76,6 @@ extension TemplateValue: ExpressibleByArrayLiteral {
 extension TemplateValue: ExpressibleByDictionaryLiteral {
     /// Builds a `.dict`; when a key repeats, the last value wins.
     public init(dictionaryLiteral elements: (String, TemplateValue)...) {
-        self = .dict(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        self = .dict(TemplateDictionary(elements))
     }
 }

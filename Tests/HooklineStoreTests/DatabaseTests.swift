@@ -8,6 +8,7 @@ import Testing
         let fixture = try StoreFixture(agents: false)
         #expect(try fixture.scalar("PRAGMA user_version") == Schema.currentVersion)
         #expect(Schema.currentVersion == Schema.migrations.count)
+        #expect(Schema.currentVersion == PostgreSQLSchema.migrations.count)
         for table in [
             "subscriptions", "subscription_events", "subscription_agents", "audit_log", "events", "deliveries", "delivery_attempts",
         ] {

@@ -5,7 +5,7 @@ import HooklineTestSupport
 extension StoreFixture {
     /// The first column of the first row as an integer (-1 when there is no row).
     func scalar(_ sql: String, _ bindings: [SQLValue] = []) throws -> Int {
-        guard let row = try db.query(sql, bindings).first, let column = row.columns.min(by: { $0.value < $1.value })?.key else {
+        guard let row = try db.query(sql, bindings).first, let column = row.columns.names.first else {
             return -1
         }
         return try row.int(column)
@@ -13,7 +13,7 @@ extension StoreFixture {
 
     /// The first column of the first row as text ("" when there is no row).
     func text(_ sql: String, _ bindings: [SQLValue] = []) throws -> String {
-        guard let row = try db.query(sql, bindings).first, let column = row.columns.min(by: { $0.value < $1.value })?.key else {
+        guard let row = try db.query(sql, bindings).first, let column = row.columns.names.first else {
             return ""
         }
         return try row.text(column)

@@ -65,10 +65,11 @@ import Testing
     }
 
     @Test func dottedPathsReachIntoDictionaries() throws {
-        let context: [String: TemplateValue] = ["subscription": ["owner": ["name": "Ada & Co"], "events": 3]]
+        var context: TemplateDictionary = ["subscription": ["owner": ["name": "Ada & Co"], "events": 3]]
+        context["list"] = [1]
         let output = try render(
             ["page": "{{ subscription.owner.name }} ({{ subscription.events }}){{#each list}}{{ subscription.owner.name }}{{/each}}"],
-            "page", context.merging(["list": [1]]) { first, _ in first })
+            "page", context)
         #expect(output == "Ada &amp; Co (3)Ada &amp; Co")
     }
 }

@@ -10,8 +10,8 @@ import Testing
             "note": "<small>{{ heading }} & more</small>",
         ])
         let library = directory.library()
-        let page: [String: TemplateValue] = ["heading": "Tom & Jerry", "items": ["<a>", "b"]]
-        let layout: [String: TemplateValue] = ["title": "T", "version": "1.0"]
+        let page: TemplateDictionary = ["heading": "Tom & Jerry", "items": ["<a>", "b"]]
+        let layout: TemplateDictionary = ["title": "T", "version": "1.0"]
         let inOne = try library.renderPage("page", page, layout: "layout", layout)
         var twoSteps = layout
         twoSteps["content"] = try library.renderHTML("page", page)

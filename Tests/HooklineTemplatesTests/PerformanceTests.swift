@@ -37,7 +37,7 @@ import Testing
                 "hasSecret": .bool(number % 2 == 0),
             ]
         }
-        let context: [String: TemplateValue] = ["base": "/webhooks", "rows": .list(rows)]
+        let context: TemplateDictionary = ["base": "/webhooks", "rows": .list(rows)]
         let library = directory.library()
         let clock = ContinuousClock()
 

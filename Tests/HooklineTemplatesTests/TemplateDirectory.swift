@@ -28,7 +28,7 @@ final class TemplateDirectory {
 
 /// Renders `name` from a fresh directory holding `templates`.
 func render(
-    _ templates: [String: String], _ name: String = "page", _ context: [String: TemplateValue] = [:]
+    _ templates: [String: String], _ name: String = "page", _ context: TemplateDictionary = [:]
 ) throws -> String {
     let directory = TemplateDirectory(templates)
     return try directory.library().render(name, context)
@@ -36,13 +36,13 @@ func render(
 
 /// The error description rendering produces, or nil when it succeeds.
 func renderError(
-    _ templates: [String: String], _ name: String = "page", _ context: [String: TemplateValue] = [:]
+    _ templates: [String: String], _ name: String = "page", _ context: TemplateDictionary = [:]
 ) -> String? {
     let directory = TemplateDirectory(templates)
     return renderError(directory, name, context)
 }
 
-func renderError(_ directory: TemplateDirectory, _ name: String = "page", _ context: [String: TemplateValue] = [:]) -> String? {
+func renderError(_ directory: TemplateDirectory, _ name: String = "page", _ context: TemplateDictionary = [:]) -> String? {
     do {
         _ = try directory.library().render(name, context)
         return nil

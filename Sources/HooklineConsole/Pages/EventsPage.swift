@@ -47,7 +47,7 @@ enum EventsPage {
                 "headers": .list(headers.map { ["name": .text($0.0), "value": .text($0.1)] }),
             ]
         }
-        let values: [String: TemplateValue] = [
+        let values: TemplateDictionary = [
             "groups": .list(
                 groups.map { group in
                     [

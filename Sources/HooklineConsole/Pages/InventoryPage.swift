@@ -18,7 +18,7 @@ enum InventoryPage {
         CGIProcess.keepUntilExit((page, health))
 
         let filtered = !query.text.isEmpty || query.status != nil || query.agent != nil || query.event != nil
-        var values: [String: TemplateValue] = [
+        var values: TemplateDictionary = [
             "rows": .list(page.rows.map { row(for: $0, health: health[$0.subscription.id] ?? DeliveryHealth(), context: context) }),
             "has_rows": .bool(!page.rows.isEmpty),
             "filtered": .bool(filtered),

@@ -13,7 +13,7 @@ enum LogPage {
         let filtered =
             query.status != nil || query.eventType != nil || query.subscriptionID != nil || query.since != nil
             || query.until != nil
-        var values: [String: TemplateValue] = [
+        var values: TemplateDictionary = [
             "action": .text(context.links.log()),
             "status_options": .list(
                 [PageValues.option("", "Any status", query.status == nil)]
@@ -23,7 +23,7 @@ enum LogPage {
                     + events.map { PageValues.option($0.name, $0.name, query.eventType == $0.name) }),
             "since": .text(query.since.map(Timestamp.minute) ?? ""),
             "until": .text(query.until.map(Timestamp.minute) ?? ""),
-            "subscription": .text(query.subscriptionID.map(String.init) ?? ""),
+            "subscription": .text(query.subscriptionID.map { String($0) } ?? ""),
             "filtered": .bool(filtered),
             "clear_filters": .text(context.links.log()),
             "attempts": .list(

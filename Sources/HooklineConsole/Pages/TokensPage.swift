@@ -51,7 +51,7 @@ enum TokensPage {
         notice: String? = nil
     ) throws -> Response {
         let tokens = try context.store.tokens.list()
-        var values: [String: TemplateValue] = [
+        var values: TemplateDictionary = [
             "action": .text(context.links.tokens()),
             "api_base": .text(context.request.scriptName + API.prefix + "/"),
             "openapi_link": .text(context.request.scriptName + API.prefix + "/openapi.json"),

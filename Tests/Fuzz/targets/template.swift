@@ -10,7 +10,7 @@
 
 private let marker = "<x-fuzz-marker a='1'>&"
 
-private let context: [String: TemplateValue] = [
+private let context: TemplateDictionary = [
     "title": .text(marker),
     "count": 3,
     "zero": 0,
