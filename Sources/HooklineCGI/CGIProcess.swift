@@ -98,7 +98,9 @@ public enum CGIProcess {
             while scriptName.hasSuffix("/") { scriptName.removeLast() }
             response = errorPage(scriptName, env["PATH_INFO"] ?? "", error.status, error.message)
         }
-        write(response.serialized(includeBody: !isHead))
+        // Head and body in two writes: joining them would copy a page-sized body once more.
+        write(response.head)
+        if !isHead { write(response.body) }
     }
 
     /// Runs the program `name` that sits next to this executable in this process's place, with

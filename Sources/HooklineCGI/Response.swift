@@ -92,6 +92,11 @@ public struct Response: Sendable {
     /// The CGI output: `Status:`, headers, the security headers, a blank line, the body.
     /// `includeBody` is false for HEAD requests.
     public func serialized(includeBody: Bool = true) -> [UInt8] {
+        includeBody ? head + body : head
+    }
+
+    /// The status line and headers, ending with the blank line: what precedes ``body``.
+    public var head: [UInt8] {
         var head = "Status: \(status.code) \(status.reason)\r\n"
         for (name, value) in headers {
             head += "\(name): \(Self.headerValue(value))\r\n"
@@ -100,9 +105,7 @@ public struct Response: Sendable {
             head += "\(name): \(value)\r\n"
         }
         head += "Content-Length: \(body.count)\r\n\r\n"
-        var out = Array(head.utf8)
-        if includeBody { out.append(contentsOf: body) }
-        return out
+        return Array(head.utf8)
     }
 
     /// A header value with line breaks removed, so no input can split a header.

@@ -19,15 +19,18 @@ public enum FileContents {
     /// Reads an open descriptor (e.g. 0, stdin) to its end.
     public static func readAll(descriptor: Int32, name: String = "standard input") -> Result<[UInt8], Failure> {
         var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count > 0 {
-                contents.append(contentsOf: chunk[0..<count])
-            } else if count == 0 {
-                return .success(contents)
-            } else if errno != EINTR {
-                return .failure(failure(path: name, code: errno))
+        // The chunk lives on the stack: a zeroed heap buffer would cost a page request (which
+        // reads the config this way) fresh pages it never needs.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16_384) { chunk in
+            while true {
+                let count = Glibc.read(descriptor, chunk.baseAddress, chunk.count)
+                if count > 0 {
+                    contents.append(contentsOf: chunk[0..<count])
+                } else if count == 0 {
+                    return .success(contents)
+                } else if errno != EINTR {
+                    return .failure(failure(path: name, code: errno))
+                }
             }
         }
     }

@@ -106,17 +106,25 @@ public struct SubscriptionStore: SubscriptionBackend {
         let rows = try db.query(
             "SELECT \(Self.columns) FROM subscriptions s \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?", bindings)
         let shown = try rows.prefix(query.pageSize).map { row throws(StoreError) in try Self.subscription(from: row) }
+        // The page's agent scopes in one statement (not one per row), in name order per subscription.
+        var agents: [Int: [(uuid: String, name: String)]] = [:]
+        if !shown.isEmpty {
+            let agentRows = try db.query(
+                """
+                SELECT sa.subscription_id AS id, a.uuid, a.name FROM subscription_agents sa JOIN agents a ON a.uuid = sa.agent_uuid
+                WHERE sa.subscription_id IN (SELECT CAST(j.value AS BIGINT) FROM \(db.dialect.integerTable("j")))
+                ORDER BY sa.subscription_id, \(db.dialect.caseless("a.name"))
+                """, [db.dialect.integers(shown.map(\.id))])
+            for row in agentRows {
+                agents[try row.int("id"), default: []].append((try row.text("uuid"), try row.text("name")))
+            }
+        }
         var result: [InventoryRow] = []
         result.reserveCapacity(shown.count)
         for var subscription in shown {
-            let agents = try db.query(
-                """
-                SELECT a.uuid, a.name FROM subscription_agents sa JOIN agents a ON a.uuid = sa.agent_uuid
-                WHERE sa.subscription_id = ? ORDER BY \(db.dialect.caseless("a.name"))
-                """, [.of(subscription.id)])
-            subscription.agentUUIDs = try agents.map { row throws(StoreError) in try row.text("uuid") }
-            result.append(
-                InventoryRow(subscription: subscription, agentNames: try agents.map { row throws(StoreError) in try row.text("name") }))
+            let scope = agents[subscription.id] ?? []
+            subscription.agentUUIDs = scope.map(\.uuid)
+            result.append(InventoryRow(subscription: subscription, agentNames: scope.map(\.name)))
         }
         return InventoryPage(rows: result, hasNextPage: rows.count > query.pageSize, query: query)
     }

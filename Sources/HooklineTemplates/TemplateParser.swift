@@ -6,6 +6,19 @@ import HooklineCore
 struct TemplateParser {
     private enum BlockKind: String {
         case `if`, unless, each
+
+        /// The keyword spelled by `bytes`, if any.
+        init?(_ bytes: ArraySlice<UInt8>) {
+            if bytes.elementsEqual("if".utf8) {
+                self = .if
+            } else if bytes.elementsEqual("unless".utf8) {
+                self = .unless
+            } else if bytes.elementsEqual("each".utf8) {
+                self = .each
+            } else {
+                return nil
+            }
+        }
     }
 
     /// A block whose closing tag has not been seen yet.
@@ -66,10 +79,7 @@ struct TemplateParser {
             }
             advance(to: close + 2)
             let content = bytes[contentStart..<close]
-            if let path = Self.plainValue(content) {
-                // `{{ name }}` and `{{ a.b }}`, most tags of a page, without building strings to inspect them.
-                append(.value(path, escaped: true, location))
-            } else {
+            if try !handleCommonTag(content, at: location) {
                 try handleTag(String(decoding: content, as: UTF8.self), at: location)
             }
             textStart = position
@@ -248,16 +258,36 @@ struct TemplateParser {
         (self.line, self.column, position) = (line, column, target)
     }
 
-    /// The path of a tag that is one name or dotted path (`{{ name }}`, `{{ a.b }}`), or nil for
-    /// any other tag (blocks, `raw`, `else`, loop variables, errors), which ``handleTag(_:at:)`` reads.
-    private static func plainValue(_ content: ArraySlice<UInt8>) -> TemplatePath? {
-        var start = content.startIndex
-        var end = content.endIndex
-        while start < end, isSpace(content[start]) { start += 1 }
-        while start < end, isSpace(content[end - 1]) { end -= 1 }
-        let word = content[start..<end]
-        guard !word.isEmpty, !word.elementsEqual("else".utf8), !word.elementsEqual("raw".utf8) else { return nil }
-        return TemplatePath(keyPath: word)
+    /// Reads the tags pages are made of — `{{ name }}`, `{{ a.b }}`, `{{#if name}}`,
+    /// `{{#unless name}}`, `{{#each name}}`, `{{/if}}` (…) and `{{else}}` — from the bytes, without
+    /// building strings to inspect them. Returns false for any other tag and for every malformed
+    /// one, which ``handleTag(_:at:)`` reads and explains.
+    private mutating func handleCommonTag(_ content: ArraySlice<UInt8>, at location: SourceLocation) throws(TemplateError) -> Bool {
+        let words = content.split(whereSeparator: Self.isSpace)
+        switch words.count {
+        case 1:
+            let word = words[0]
+            if word.elementsEqual("else".utf8) {
+                try handleElse(at: location)
+                return true
+            }
+            if word.first == UInt8(ascii: "/") {
+                guard let kind = BlockKind(word.dropFirst()) else { return false }
+                try closeBlock([kind.rawValue], at: location)
+                return true
+            }
+            guard !word.elementsEqual("raw".utf8), let path = TemplatePath(keyPath: word) else { return false }
+            append(.value(path, escaped: true, location))
+            return true
+        case 2:
+            guard words[0].first == UInt8(ascii: "#"), let kind = BlockKind(words[0].dropFirst()),
+                let path = TemplatePath(keyPath: words[1])
+            else { return false }
+            openBlocks.append(OpenBlock(kind: kind, path: path, location: location))
+            return true
+        default:
+            return false
+        }
     }
 
     private func error(at location: SourceLocation, _ message: String) -> TemplateError {

@@ -31,8 +31,12 @@ struct TemplateRenderer {
         scopes = [Scope(value: .dict(context), loop: nil)]
     }
 
+    /// Room reserved for the output at least: a list page is tens of kilobytes, and memory
+    /// reserved but not written costs nothing, while each regrowth copies and touches fresh pages.
+    static let minimumCapacity = 96 * 1024
+
     mutating func render(_ template: Template, reserving capacity: Int? = nil) throws(TemplateError) {
-        output.reserveCapacity(max(4096, capacity ?? template.sourceByteCount * 2))
+        output.reserveCapacity(max(Self.minimumCapacity, capacity ?? template.sourceByteCount * 2))
         try render(template.nodes, in: template.fileName)
     }
 
