@@ -11,11 +11,12 @@ final class SQLiteConnection: SQLConnection {
     /// system call and a fresh heap page for each. Up to 256 MiB of the file is mapped.
     static let mappedBytes = 256 << 20
 
-    /// The default VFS maps files with random-access advice; set up once per process.
-    private static let mapsRandomly: Bool = hookline_sqlite_map_randomly() == SQLITE_OK
+    /// SQLite set up once per process, before its first connection (see `CSQLite/shim.h`): no
+    /// memory statistics, files mapped with random-access advice.
+    private static let configured: Bool = hookline_sqlite_configure() == SQLITE_OK
 
     init(path: String) throws(StoreError) {
-        _ = Self.mapsRandomly
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)

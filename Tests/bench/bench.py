@@ -162,8 +162,11 @@ def main() -> int:
         "hello": hello,
         "inventory 100": cgi(small),
         "inventory 10k": cgi(large),
-        "search 100": cgi(small, "q=hooks42&status=active"),
         "search 10k": cgi(large, "q=hooks42&status=active"),
+        # One match in both databases (hooks41.example.com is active in each), so the ratio is the
+        # search's own growth with the table and not the cost of rendering 50 rows instead of 1.
+        "one match 100": cgi(small, "q=hooks41.example&status=active"),
+        "one match 10k": cgi(large, "q=hooks41.example&status=active"),
         "404": cgi(large, "", "/nope/nope"),
         "log empty": cgi(empty_log, "status=failed", "/deliveries"),
         "log 100k": cgi(full_log, "status=failed", "/deliveries"),
@@ -175,8 +178,8 @@ def main() -> int:
     row("inventory, 100 webhooks, exec", ms(m["inventory 100"]), ms(base), m["inventory 100"] / base, "(reference)", True)
     row("inventory `?q=` search, 10,000, exec", ms(m["search 10k"]), ms(base), m["search 10k"] / base,
         "≤ 2.5×", m["search 10k"] / base <= 2.5)
-    row("… the same search, 10,000 vs 100 webhooks", ms(m["search 10k"]), ms(m["search 100"]), m["search 10k"] / m["search 100"],
-        "≤ 1.2×", m["search 10k"] / m["search 100"] <= 1.2)
+    row("… a search with the same one match, 10,000 vs 100 webhooks", ms(m["one match 10k"]), ms(m["one match 100"]),
+        m["one match 10k"] / m["one match 100"], "≤ 1.2×", m["one match 10k"] / m["one match 100"] <= 1.2)
     row("404 page, exec", ms(m["404"]), ms(base), m["404"] / base, "≤ 1.3×", m["404"] / base <= 1.3)
     row("`/deliveries?status=failed`, 100,000 attempts vs empty log", ms(m["log 100k"]), ms(m["log empty"]),
         m["log 100k"] / m["log empty"], "≤ 1.5×", m["log 100k"] / m["log empty"] <= 1.5)
