@@ -2,9 +2,10 @@
 #include <sys/mman.h>
 
 /// SQLite's unix VFS maps the database file with this `mmap` (see hookline_sqlite_configure).
-/// The mapping is advised MADV_RANDOM: a page request touches a few dozen scattered pages, and
-/// without the advice the kernel maps 16 neighbours per touched page (fault-around), which costs
-/// time and shows as memory the process never read.
+/// The mapping is advised MADV_RANDOM: a page request reads a few dozen scattered pages, so when
+/// they are not in the page cache the kernel reads just those instead of reading ahead around
+/// each. (Pages already cached are still mapped 16 at a time around each touched one — the
+/// kernel's fault-around — which shows as RSS but costs no I/O and no private memory.)
 static void *hookline_mmap_random(void *address, size_t length, int protection, int flags, int fd, off_t offset) {
     void *mapped = mmap(address, length, protection, flags, fd, offset);
     if (mapped != MAP_FAILED) {

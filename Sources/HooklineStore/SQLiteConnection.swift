@@ -6,9 +6,10 @@ final class SQLiteConnection: SQLConnection {
     let handle: OpaquePointer
     private var statementCache: [String: OpaquePointer] = [:]
 
-    /// Maps the database file instead of copying pages into the heap: a page reads a few dozen
-    /// scattered pages once, so mapped reads (advised random, see `CSQLite/shim.h`) save a
-    /// system call and a fresh heap page for each. Up to 256 MiB of the file is mapped.
+    /// Maps the database file instead of copying pages into the heap: a page request reads a few
+    /// dozen scattered pages once, so mapped reads (advised random, see `CSQLite/shim.h`) save a
+    /// system call and a fresh heap page for each. Up to 256 MiB of the file is mapped (pages
+    /// past it are read as before); Hookline never shrinks the file (no VACUUM, no auto-vacuum).
     static let mappedBytes = 256 << 20
 
     /// SQLite set up once per process, before its first connection (see `CSQLite/shim.h`): no
