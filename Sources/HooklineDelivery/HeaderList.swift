@@ -3,7 +3,9 @@ import HooklineCore
 /// Builds the request header lines handed to curl (`CURLOPT_HTTPHEADER`).
 enum HeaderList {
     /// The caller's headers in order, then `Content-Type: application/json` and `User-Agent`
-    /// unless present, then `Expect:` (which stops curl from sending `Expect: 100-continue`).
+    /// unless present, then `Expect:` and `Accept:`, which stop curl from sending its own
+    /// `Expect: 100-continue` and `Accept: */*` (a webhook's answer is not read for its type, and
+    /// every header line costs the receiver time).
     /// Fails for a name that is not an HTTP token or a value containing CR, LF or NUL.
     static func lines(
         for headers: [(name: String, value: String)],
@@ -26,6 +28,7 @@ enum HeaderList {
         if !present.contains("content-type") { lines.append("Content-Type: application/json") }
         if !present.contains("user-agent") { lines.append("User-Agent: \(userAgent)") }
         if !present.contains("expect") { lines.append("Expect:") }
+        if !present.contains("accept") { lines.append("Accept:") }
         return .success(lines)
     }
 

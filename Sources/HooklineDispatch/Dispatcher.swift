@@ -101,50 +101,147 @@ public final class Dispatcher {
         Int((config.connectTimeout + config.timeout).rounded(.up)) + 1
     }
 
-    /// The worker's lease on what it claims: the longest attempt plus 30 s for signing and
-    /// recording a batch (every attempt of a batch runs at the same time, so a batch lasts about
-    /// as long as its slowest attempt).
+    /// The worker's lease on what it claims: the longest attempt plus 30 s in which a claimed
+    /// delivery may wait for a free connection to its receiver (see ``runDue(now:limit:lease:batches:)``).
     public static func defaultLease(for config: Configuration) -> Int {
         minimumLease(for: config) + 30
     }
 
-    /// Claims up to `limit` due deliveries for `lease` seconds (default ``defaultLease(for:)``),
-    /// attempts them all at the same time (one hanging receiver holds up no other), and records
-    /// each as ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still
-    /// holds it, which also releases it. Deliveries of inactive or disabled subscriptions are
-    /// held instead (neither sent nor dropped). Any number of workers may call this at once: each delivery goes to one
-    /// of them; a worker that dies leaves its claims to expire and be taken by another.
-    /// Returns how many attempts were made.
-    public func runDue(now: Int, limit: Int = 100, lease: Int? = nil) throws -> Int {
+    /// How many attempts run at once to one receiver (scheme, host and port): the connections
+    /// the worker keeps open to it, like a browser or `curl --parallel`. Further deliveries to
+    /// that receiver wait for one of them; other receivers are not held up.
+    public static let connectionsPerReceiver = 16
+
+    /// How many ended attempts the worker records together (one transaction on SQLite) while
+    /// others are still being sent; fewer when sending pauses.
+    static let recordingChunk = 32
+
+    /// A claimed delivery on its way: signed, being sent, then recorded under its claim.
+    private struct ClaimedAttempt {
+        let delivery: Delivery
+        let subscriptionID: Int
+        let request: OutgoingRequest
+        let claim: String
+        /// The attempt's time (Unix seconds), as signed.
+        let now: Int
+    }
+
+    /// Claims due deliveries for `lease` seconds (default ``defaultLease(for:)``), up to `limit`
+    /// at a time and up to `batches` times, attempts them, and records each as
+    /// ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still holds
+    /// it, which also releases it. Deliveries of inactive or disabled subscriptions are held
+    /// instead (neither sent nor dropped). Any number of workers may call this at once: each
+    /// delivery goes to one of them; a worker that dies leaves its claims to expire and be taken
+    /// by another. Returns how many attempts were made.
+    ///
+    /// Up to `limit` attempts run at once, at most ``connectionsPerReceiver`` of them to one
+    /// receiver, so one hanging receiver holds up no other. The next batch is claimed as soon as
+    /// every delivery of the previous one has started, and ended attempts are recorded while the
+    /// others are still on their way, so the receivers are not left waiting for the database. A
+    /// delivery that waits for a connection so long that its attempt could outlast the lease is
+    /// released unattempted, due again at once: no attempt ever runs past its claim.
+    public func runDue(now: Int, limit: Int = 100, lease: Int? = nil, batches: Int = 1) throws -> Int {
+        let lease = lease ?? Self.defaultLease(for: config)
+        let limits = DeliveryClient.Limits(total: limit, perReceiver: Self.connectionsPerReceiver)
+        // A delivery may start up to `lease - minimumLease` seconds after its claim (at least 1 s,
+        // for the first ones to start at all): its attempt, never longer than `timeout`, then
+        // ends with the connect timeout and more to spare for recording it under the claim.
+        let startWithin = max(Double(lease - Self.minimumLease(for: config)), 1)
+        var sending: [Int: ClaimedAttempt] = [:]
+        var ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)] = []
+        var claimsLeft = max(batches, 1)
+        var claimTime = now
+        var made = 0
+        do {
+            while true {
+                if claimsLeft > 0, client.waitingCount == 0 {
+                    let (claimed, more) = try claimAndSign(now: claimTime, limit: limit, lease: lease)
+                    for attempt in claimed {
+                        sending[client.enqueue(attempt.request, startWithin: startWithin)] = attempt
+                    }
+                    claimsLeft = more ? claimsLeft - 1 : 0
+                    claimTime = clock()
+                }
+                guard !sending.isEmpty || !ended.isEmpty else { break }
+                var unsent: [ClaimedAttempt] = []
+                let completions = client.advance(limits: limits, waitMilliseconds: 1000)
+                for completion in completions {
+                    guard let attempt = sending.removeValue(forKey: completion.ticket) else { continue }
+                    if let outcome = completion.outcome {
+                        ended.append((attempt, outcome))
+                    } else {
+                        unsent.append(attempt)
+                    }
+                }
+                try release(unsent)
+                // Record in chunks, and whenever sending is done or pauses.
+                if ended.count >= Self.recordingChunk || (!ended.isEmpty && (completions.isEmpty || sending.isEmpty)) {
+                    try recordAll(ended)
+                    made += ended.count
+                    ended.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            // What was not recorded stays claimed until the lease ends and is then sent again
+            // (at least once); what has not started yet is not started any more.
+            client.cancelWaiting()
+            throw error
+        }
+        return made
+    }
+
+    /// Claims up to `limit` due deliveries and signs them, reading each subscription once;
+    /// deliveries of inactive or disabled subscriptions are held. `more` is false when fewer
+    /// than `limit` were due.
+    private func claimAndSign(now: Int, limit: Int, lease: Int) throws -> (claimed: [ClaimedAttempt], more: Bool) {
         let log = store.deliveries
-        let subscriptions = store.subscriptions
-        let claim = try log.claimDue(now: now, lease: lease ?? Self.defaultLease(for: config), limit: limit)
-        var batch: [(delivery: Delivery, subscription: Subscription, request: OutgoingRequest, now: Int)] = []
+        let claim = try log.claimDue(now: now, lease: lease, limit: limit)
+        var subscriptions: [Int: Subscription?] = [:]
+        var claimed: [ClaimedAttempt] = []
+        claimed.reserveCapacity(claim.deliveries.count)
         for delivery in claim.deliveries {
-            guard let subscription = try subscriptions.find(id: delivery.subscriptionID) else { continue }
+            let id = delivery.subscriptionID
+            if subscriptions[id] == nil { subscriptions[id] = try store.subscriptions.find(id: id) }
+            guard let subscription = subscriptions[id] ?? nil else { continue }
             guard subscription.active, subscription.disabledReason == nil else {
                 try log.hold(deliveryID: delivery.id)
                 continue
             }
-            batch.append((delivery, subscription, sign(delivery, subscription: subscription), clock()))
+            let request = sign(delivery, subscription: subscription)
+            claimed.append(ClaimedAttempt(delivery: delivery, subscriptionID: id, request: request, claim: claim.token, now: clock()))
         }
-        let outcomes = client.sendAll(batch.map(\.request), maximumConcurrent: max(batch.count, 1))
-        // The whole batch's attempts in one transaction (one commit instead of one per attempt).
-        // Should it fail, none is recorded: the deliveries stay claimed until the lease ends and
-        // are then sent again (at least once). Operator notifications go out after the commit.
+        return (claimed, claim.deliveries.count >= limit)
+    }
+
+    /// Gives back claimed deliveries that did not start in time, for the next round or another worker.
+    private func release(_ unsent: [ClaimedAttempt]) throws {
+        for (claim, attempts) in Dictionary(grouping: unsent, by: \.claim) {
+            try store.deliveries.release(claim: claim, deliveryIDs: attempts.map(\.delivery.id))
+        }
+    }
+
+    /// Records `ended` (one transaction on SQLite: one commit instead of one per attempt), each
+    /// only while its claim holds it. Should it fail, none is recorded: the deliveries stay
+    /// claimed until the lease ends and are then sent again (at least once). Operator
+    /// notifications go out after the commit.
+    private func recordAll(_ ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)]) throws {
         var disabled: [Disabling] = []
         try store.inOneTransaction {
-            for (item, outcome) in zip(batch, outcomes) {
-                // Re-read: an earlier record in this batch may have changed its failing streak, and a
-                // subscription deleted meanwhile took its deliveries with it (nothing to record).
-                guard let subscription = try subscriptions.find(id: item.subscription.id) else { continue }
+            // Each subscription is read here, once, and again after an attempt that may have
+            // changed its failing streak (a failure, or a success that ends one). A subscription
+            // deleted meanwhile took its deliveries with it (nothing to record).
+            var current: [Int: Subscription?] = [:]
+            for (attempt, outcome) in ended {
+                let id = attempt.subscriptionID
+                if current[id] == nil { current[id] = try store.subscriptions.find(id: id) }
+                guard let subscription = current[id] ?? nil else { continue }
                 _ = try record(
-                    outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, claim: claim.token,
-                    now: item.now, disabled: &disabled)
+                    outcome, of: attempt.request, delivery: attempt.delivery, subscription: subscription, retry: true,
+                    claim: attempt.claim, now: attempt.now, disabled: &disabled)
+                if !outcome.succeeded || subscription.failingSince != nil { current.removeValue(forKey: id) }
             }
         }
         try notify(disabled)
-        return batch.count
     }
 
     /// The signed request for one attempt of `delivery`: same event id and body, a fresh

@@ -121,6 +121,39 @@ struct WorkerLeaseTests {
         #expect(received(fixture).values.reduce(0, +) == 1)
     }
 
+    @Test("One call claims batch after batch, each delivery sent once")
+    func severalBatches() throws {
+        let fixture = try DispatchFixture()
+        let (id, deliveries) = try emit(fixture, count: 50)
+        #expect(try fixture.dispatcher.runDue(now: fixture.now, limit: 10, batches: 2) == 20)
+        #expect(try fixture.dispatcher.runDue(now: fixture.now, limit: 10, batches: 10) == 30)
+        #expect(try fixture.dispatcher.runDue(now: fixture.now, limit: 10, batches: 10) == 0)
+        let counts = received(fixture)
+        #expect(counts.count == 50 && counts.values.allSatisfy { $0 == 1 })
+        #expect(try succeededOnce(fixture, deliveries) == 50)
+        #expect(try recordedAttempts(fixture, id) == 50)
+    }
+
+    @Test("One receiver gets a limited number of connections; what cannot start within the lease is released unsent")
+    func perReceiverLimitAndStartWindow() throws {
+        let fixture = try DispatchFixture()
+        fixture.settings = {
+            $0.connectTimeout = 0.5
+            $0.timeout = 1.5
+        }
+        let id = try fixture.subscribe("/hang")
+        for _ in 0..<20 { try fixture.emit(to: id) }
+        // The shortest lease (3 s) leaves 1 s to start an attempt: the 4 deliveries waiting behind
+        // the 16 that hang for 1.5 s do not make it.
+        #expect(try fixture.dispatcher.runDue(now: fixture.now, limit: 100, lease: 3) == Dispatcher.connectionsPerReceiver)
+        #expect(fixture.receiver.requests().count == 16)
+        #expect(fixture.receiver.connectionCount() == 16)
+        #expect(try recordedAttempts(fixture, id) == 16)
+        let released = try fixture.store.deliveries.claimDue(now: fixture.now, lease: 3, limit: 100)
+        #expect(released.deliveries.count == 4)
+        #expect(released.deliveries.allSatisfy { $0.attempts == 0 })
+    }
+
     @Test("The default lease outlasts the longest attempt")
     func leaseLength() {
         var config = Configuration()
