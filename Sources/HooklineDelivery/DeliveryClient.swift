@@ -40,6 +40,8 @@ public final class DeliveryClient {
     private struct Queued {
         let ticket: Int
         let transfer: Transfer
+        /// ``MonotonicClock`` milliseconds when it was queued.
+        let queuedAt: Double
         /// ``MonotonicClock`` milliseconds after which the transfer is not started any more.
         let startBy: Double
     }
@@ -49,14 +51,19 @@ public final class DeliveryClient {
         let transfer: Transfer
     }
 
-    /// How many transfers may run at once, in all and to one receiver (scheme, host and port).
+    /// How many transfers may run at once: in all, and to one receiver (scheme, host and port)
+    /// unless a transfer has waited `perReceiverWait` seconds for one of that receiver's slots,
+    /// when it starts on a connection of its own. The per-receiver limit keeps a burst to a fast
+    /// receiver on a few kept-alive connections without making a slow one wait long.
     public struct Limits: Sendable {
         public var total: Int
         public var perReceiver: Int
+        public var perReceiverWait: Double
 
-        public init(total: Int, perReceiver: Int) {
+        public init(total: Int, perReceiver: Int, perReceiverWait: Double = .infinity) {
             self.total = max(1, total)
             self.perReceiver = max(1, perReceiver)
+            self.perReceiverWait = perReceiverWait
         }
     }
 
@@ -119,7 +126,8 @@ public final class DeliveryClient {
         nextTicket += 1
         switch target(of: request.url).flatMap({ Transfer.prepare(request, target: $0, policy: policy) }) {
         case .success(let transfer):
-            queue.append(Queued(ticket: ticket, transfer: transfer, startBy: MonotonicClock.nowMilliseconds() + startWithin * 1000))
+            let now = MonotonicClock.nowMilliseconds()
+            queue.append(Queued(ticket: ticket, transfer: transfer, queuedAt: now, startBy: now + startWithin * 1000))
         case .failure(let failure):
             finished[ticket] = DeliveryOutcome(failure: failure)
         }
@@ -147,6 +155,9 @@ public final class DeliveryClient {
     /// Transfers waiting for a slot.
     public var waitingCount: Int { queue.count }
 
+    /// Transfers running.
+    public var runningCount: Int { running.count }
+
     /// Moves the transfers on: starts queued ones as `limits` allow, lets curl work, and hands
     /// back every transfer that ended, waiting up to `waitMilliseconds` for one when none has.
     /// Freed slots are filled again before it returns, so the receivers have work while the
@@ -163,37 +174,44 @@ public final class DeliveryClient {
         let endedBefore = finished.count
         var waited = false
         while true {
-            startQueued(limits)
+            let nextChange = startQueued(limits).nextChange
             perform()
             if finished.count > endedBefore || running.isEmpty || waited || waitMilliseconds <= 0 { break }
-            // Sleeps until a socket is ready or curl's next timeout (a transfer's deadline) is due.
-            if let multi { curl_multi_poll(multi, nil, 0, waitMilliseconds, nil) }
+            // Sleeps until a socket is ready, curl's next timeout (a transfer's deadline) is due,
+            // or a queued transfer may start or must give up.
+            let wait = min(Double(waitMilliseconds), max(1, nextChange - MonotonicClock.nowMilliseconds()).rounded(.up))
+            if let multi { curl_multi_poll(multi, nil, 0, Int32(wait), nil) }
             waited = true
         }
-        if startQueued(limits) { perform() }
+        if startQueued(limits).started { perform() }
     }
 
-    /// Starts queued transfers, oldest first, while `limits` leave room; one past its `startBy`
-    /// ends unsent. Returns whether any started.
-    @discardableResult
-    private func startQueued(_ limits: Limits) -> Bool {
-        guard !queue.isEmpty else { return false }
+    /// Starts queued transfers, oldest first, as `limits` allow; one past its `startBy` ends
+    /// unsent. Returns whether any started, and when (``MonotonicClock`` milliseconds) one still
+    /// waiting may start regardless of its receiver's limit or must give up.
+    private func startQueued(_ limits: Limits) -> (started: Bool, nextChange: Double) {
+        guard !queue.isEmpty else { return (false, .infinity) }
         let now = MonotonicClock.nowMilliseconds()
+        let patience = limits.perReceiverWait * 1000
         var started = false
+        var nextChange = Double.infinity
         var kept: [Queued] = []
         kept.reserveCapacity(queue.count)
         for item in queue {
             if item.startBy < now {
                 finished[item.ticket] = .some(nil)
-            } else if running.count < limits.total, runningPerReceiver[item.transfer.receiver, default: 0] < limits.perReceiver {
+            } else if running.count < limits.total,
+                runningPerReceiver[item.transfer.receiver, default: 0] < limits.perReceiver || now - item.queuedAt >= patience
+            {
                 start(item)
                 started = true
             } else {
                 kept.append(item)
+                nextChange = min(nextChange, item.queuedAt + patience, item.startBy)
             }
         }
         queue = kept
-        return started
+        return (started, nextChange)
     }
 
     /// Puts a queued transfer on an easy handle in the multi handle.

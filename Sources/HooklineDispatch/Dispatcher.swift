@@ -101,16 +101,20 @@ public final class Dispatcher {
         Int((config.connectTimeout + config.timeout).rounded(.up)) + 1
     }
 
-    /// The worker's lease on what it claims: the longest attempt plus 30 s in which a claimed
-    /// delivery may wait for a free connection to its receiver (see ``runDue(now:limit:lease:batches:)``).
+    /// The worker's lease on what it claims: the longest attempt plus 30 s for signing, waiting
+    /// for a connection (see ``runDue(now:limit:lease:batches:)``) and recording.
     public static func defaultLease(for config: Configuration) -> Int {
         minimumLease(for: config) + 30
     }
 
-    /// How many attempts run at once to one receiver (scheme, host and port): the connections
-    /// the worker keeps open to it, like a browser or `curl --parallel`. Further deliveries to
-    /// that receiver wait for one of them; other receivers are not held up.
+    /// How many attempts run at once to one receiver (scheme, host and port): the kept-alive
+    /// connections a burst of deliveries to it shares, like `curl --parallel`. A delivery that
+    /// has waited ``connectionWait`` for one of them starts on a connection of its own.
     public static let connectionsPerReceiver = 16
+
+    /// Seconds a delivery waits for one of its receiver's ``connectionsPerReceiver``: a fast
+    /// receiver frees one in milliseconds; a slow or hanging one does not hold the rest back.
+    public static let connectionWait = 0.5
 
     /// How many ended attempts the worker records together (one transaction on SQLite) while
     /// others are still being sent; fewer when sending pauses.
@@ -126,23 +130,26 @@ public final class Dispatcher {
         let now: Int
     }
 
-    /// Claims due deliveries for `lease` seconds (default ``defaultLease(for:)``), up to `limit`
-    /// at a time and up to `batches` times, attempts them, and records each as
+    /// Claims due deliveries for `lease` seconds (default ``defaultLease(for:)``), up to `batches`
+    /// times and never more than `limit` in flight, attempts them, and records each as
     /// ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still holds
     /// it, which also releases it. Deliveries of inactive or disabled subscriptions are held
     /// instead (neither sent nor dropped). Any number of workers may call this at once: each
     /// delivery goes to one of them; a worker that dies leaves its claims to expire and be taken
     /// by another. Returns how many attempts were made.
     ///
-    /// Up to `limit` attempts run at once, at most ``connectionsPerReceiver`` of them to one
-    /// receiver, so one hanging receiver holds up no other. The next batch is claimed as soon as
-    /// every delivery of the previous one has started, and ended attempts are recorded while the
-    /// others are still on their way, so the receivers are not left waiting for the database. A
-    /// delivery that waits for a connection so long that its attempt could outlast the lease is
-    /// released unattempted, due again at once: no attempt ever runs past its claim.
+    /// Up to `limit` attempts run at once (one hanging receiver holds up no other), to one
+    /// receiver on ``connectionsPerReceiver`` connections unless a delivery has waited
+    /// ``connectionWait`` for one. Only as many are claimed as there are free places, so every
+    /// claimed delivery starts within about that wait; the next ones are claimed as soon as the
+    /// previous ones have all started, and ended attempts are recorded while others are still on
+    /// their way, so the receivers are not left waiting for the database. Should a delivery still
+    /// wait so long that its attempt could outlast the lease, it is released unattempted, due
+    /// again at once: no attempt ever runs past its claim.
     public func runDue(now: Int, limit: Int = 100, lease: Int? = nil, batches: Int = 1) throws -> Int {
         let lease = lease ?? Self.defaultLease(for: config)
-        let limits = DeliveryClient.Limits(total: limit, perReceiver: Self.connectionsPerReceiver)
+        let limits = DeliveryClient.Limits(
+            total: limit, perReceiver: Self.connectionsPerReceiver, perReceiverWait: Self.connectionWait)
         // A delivery may start up to `lease - minimumLease` seconds after its claim (at least 1 s,
         // for the first ones to start at all): its attempt, never longer than `timeout`, then
         // ends with the connect timeout and more to spare for recording it under the claim.
@@ -154,8 +161,10 @@ public final class Dispatcher {
         var made = 0
         do {
             while true {
-                if claimsLeft > 0, client.waitingCount == 0 {
-                    let (claimed, more) = try claimAndSign(now: claimTime, limit: limit, lease: lease)
+                // Claim again once everything claimed has started and a quarter of the places are free.
+                let free = limits.total - client.runningCount
+                if claimsLeft > 0, client.waitingCount == 0, free > 0, free * 4 >= limits.total {
+                    let (claimed, more) = try claimAndSign(now: claimTime, limit: free, lease: lease)
                     for attempt in claimed {
                         sending[client.enqueue(attempt.request, startWithin: startWithin)] = attempt
                     }

@@ -302,6 +302,29 @@ struct DeliveryClientTests {
         #expect(receiver.requests().map(\.path) == ["/hang"])
     }
 
+    @Test func aTransferThatWaitedLongEnoughForItsReceiverStartsOnAConnectionOfItsOwn() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        var policy = loopbackPolicy
+        policy.totalTimeout = 2
+        let client = DeliveryClient(policy: policy)
+        let hanging = client.enqueue(OutgoingRequest(url: receiver.url("/hang"), body: body))
+        let next = client.enqueue(OutgoingRequest(url: receiver.url("/ok/next"), body: body))
+        let started = Date()
+        var ended: [Int: TimeInterval] = [:]
+        while ended.count < 2 {
+            for completion in client.advance(
+                limits: DeliveryClient.Limits(total: 10, perReceiver: 1, perReceiverWait: 0.3), waitMilliseconds: 1000)
+            {
+                ended[completion.ticket] = Date().timeIntervalSince(started)
+            }
+        }
+        let nextEnded = try #require(ended[next])
+        #expect(nextEnded >= 0.3 && nextEnded < 1.5, "after its wait, not after the hanging one's timeout")
+        #expect(try #require(ended[hanging]) >= 1.9)
+        #expect(receiver.connectionCount() == 2)
+    }
+
     @Test func sendAllLeavesEarlierQueuedTransfersForTheNextAdvance() throws {
         let receiver = try ReceiverProcess()
         defer { receiver.stop() }
