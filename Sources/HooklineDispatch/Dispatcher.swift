@@ -120,16 +120,6 @@ public final class Dispatcher {
     /// others are still being sent; fewer when sending pauses.
     static let recordingChunk = 32
 
-    /// A claimed delivery on its way: signed, being sent, then recorded under its claim.
-    private struct ClaimedAttempt {
-        let delivery: Delivery
-        let subscriptionID: Int
-        let request: OutgoingRequest
-        let claim: String
-        /// The attempt's time (Unix seconds), as signed.
-        let now: Int
-    }
-
     /// Claims due deliveries for `lease` seconds (default ``defaultLease(for:)``), up to `batches`
     /// times and never more than `limit` in flight, attempts them, and records each as
     /// ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still holds
@@ -148,46 +138,33 @@ public final class Dispatcher {
     /// again at once: no attempt ever runs past its claim.
     public func runDue(now: Int, limit: Int = 100, lease: Int? = nil, batches: Int = 1) throws -> Int {
         let lease = lease ?? Self.defaultLease(for: config)
-        let limits = DeliveryClient.Limits(
-            total: limit, perReceiver: Self.connectionsPerReceiver, perReceiverWait: Self.connectionWait)
         // A delivery may start up to `lease - minimumLease` seconds after its claim (at least 1 s,
         // for the first ones to start at all): its attempt, never longer than `timeout`, then
         // ends with the connect timeout and more to spare for recording it under the claim.
-        let startWithin = max(Double(lease - Self.minimumLease(for: config)), 1)
-        var sending: [Int: ClaimedAttempt] = [:]
-        var ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)] = []
+        let round = WorkerRound(
+            client: client,
+            limits: DeliveryClient.Limits(total: limit, perReceiver: Self.connectionsPerReceiver, perReceiverWait: Self.connectionWait),
+            startWithin: max(Double(lease - Self.minimumLease(for: config)), 1))
         var claimsLeft = max(batches, 1)
         var claimTime = now
         var made = 0
         do {
             while true {
                 // Claim again once everything claimed has started and a quarter of the places are free.
-                let free = limits.total - client.runningCount
-                if claimsLeft > 0, client.waitingCount == 0, free > 0, free * 4 >= limits.total {
-                    let (claimed, more) = try claimAndSign(now: claimTime, limit: free, lease: lease)
-                    for attempt in claimed {
-                        sending[client.enqueue(attempt.request, startWithin: startWithin)] = attempt
-                    }
+                let free = round.limits.total - client.runningCount
+                if claimsLeft > 0, client.waitingCount == 0, free > 0, free * 4 >= round.limits.total {
+                    let more = try claimAndSign(now: claimTime, limit: free, lease: lease, then: round.send)
                     claimsLeft = more ? claimsLeft - 1 : 0
                     claimTime = clock()
                 }
-                guard !sending.isEmpty || !ended.isEmpty else { break }
-                var unsent: [ClaimedAttempt] = []
-                let completions = client.advance(limits: limits, waitMilliseconds: 1000)
-                for completion in completions {
-                    guard let attempt = sending.removeValue(forKey: completion.ticket) else { continue }
-                    if let outcome = completion.outcome {
-                        ended.append((attempt, outcome))
-                    } else {
-                        unsent.append(attempt)
-                    }
-                }
-                try release(unsent)
+                guard !round.isDone else { break }
+                let progressed = round.awaitProgress()
+                try release(round.takeUnsent())
                 // Record in chunks, and whenever sending is done or pauses.
-                if ended.count >= Self.recordingChunk || (!ended.isEmpty && (completions.isEmpty || sending.isEmpty)) {
-                    try recordAll(ended)
-                    made += ended.count
-                    ended.removeAll(keepingCapacity: true)
+                if round.ended.count >= Self.recordingChunk || (!round.ended.isEmpty && (!progressed || !round.isSending)) {
+                    let chunk = round.takeEnded()
+                    try recordAll(chunk, between: round.keepSending)
+                    made += chunk.count
                 }
             }
         } catch {
@@ -199,15 +176,13 @@ public final class Dispatcher {
         return made
     }
 
-    /// Claims up to `limit` due deliveries and signs them, reading each subscription once;
-    /// deliveries of inactive or disabled subscriptions are held. `more` is false when fewer
-    /// than `limit` were due.
-    private func claimAndSign(now: Int, limit: Int, lease: Int) throws -> (claimed: [ClaimedAttempt], more: Bool) {
+    /// Claims up to `limit` due deliveries, signs each and hands it to `then`, reading each
+    /// subscription once; deliveries of inactive or disabled subscriptions are held. Returns
+    /// false when fewer than `limit` were due.
+    private func claimAndSign(now: Int, limit: Int, lease: Int, then send: (ClaimedAttempt) -> Void) throws -> Bool {
         let log = store.deliveries
         let claim = try log.claimDue(now: now, lease: lease, limit: limit)
         var subscriptions: [Int: Subscription?] = [:]
-        var claimed: [ClaimedAttempt] = []
-        claimed.reserveCapacity(claim.deliveries.count)
         for delivery in claim.deliveries {
             let id = delivery.subscriptionID
             if subscriptions[id] == nil { subscriptions[id] = try store.subscriptions.find(id: id) }
@@ -217,9 +192,9 @@ public final class Dispatcher {
                 continue
             }
             let request = sign(delivery, subscription: subscription)
-            claimed.append(ClaimedAttempt(delivery: delivery, subscriptionID: id, request: request, claim: claim.token, now: clock()))
+            send(ClaimedAttempt(delivery: delivery, subscriptionID: id, request: request, claim: claim.token, now: clock()))
         }
-        return (claimed, claim.deliveries.count >= limit)
+        return claim.deliveries.count >= limit
     }
 
     /// Gives back claimed deliveries that did not start in time, for the next round or another worker.
@@ -233,7 +208,10 @@ public final class Dispatcher {
     /// only while its claim holds it. Should it fail, none is recorded: the deliveries stay
     /// claimed until the lease ends and are then sent again (at least once). Operator
     /// notifications go out after the commit.
-    private func recordAll(_ ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)]) throws {
+    ///
+    /// `between` runs after each record: the worker keeps its transfers moving meanwhile (without
+    /// waiting for the network), so the receivers are not left idle for the length of a commit.
+    private func recordAll(_ ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)], between: () -> Void) throws {
         var disabled: [Disabling] = []
         try store.inOneTransaction {
             // Each subscription is read here, once, and again after an attempt that may have
@@ -248,6 +226,7 @@ public final class Dispatcher {
                     outcome, of: attempt.request, delivery: attempt.delivery, subscription: subscription, retry: true,
                     claim: attempt.claim, now: attempt.now, disabled: &disabled)
                 if !outcome.succeeded || subscription.failingSince != nil { current.removeValue(forKey: id) }
+                between()
             }
         }
         try notify(disabled)

@@ -163,9 +163,12 @@ public struct DeliveryLog: DeliveryBackend {
         now: Int
     ) throws -> Int {
         try db.transaction {
-            try write(
-                record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
-                updatesFailingClock: updatesFailingClock, now: now)
+            guard
+                let attemptID = try write(
+                    record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
+                    updatesFailingClock: updatesFailingClock, claim: nil, now: now)
+            else { throw StoreError("delivery \(deliveryID) no longer exists; its attempt was not recorded") }
+            return attemptID
         }
     }
 
@@ -176,28 +179,39 @@ public struct DeliveryLog: DeliveryBackend {
         _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
     ) throws -> Int? {
         try db.transaction(.rowLocks) {
-            guard
-                let attempts = try db.query(
-                    "UPDATE deliveries SET claim = NULL, claimed_until = NULL WHERE id = ? AND claim = ? RETURNING attempts",
-                    [.of(deliveryID), .text(claim)]
-                ).first?.int("attempts")
-            else { return nil }
-            return try write(
+            try write(
                 record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
-                updatesFailingClock: true, now: now, previousAttempts: attempts)
+                updatesFailingClock: true, claim: claim, now: now)
         }
     }
 
-    /// The body of both `record`s; runs inside the caller's transaction. `previousAttempts` is
-    /// the delivery's attempt count when the caller has just read it.
+    /// The body of both `record`s; runs inside the caller's transaction. The delivery is updated
+    /// first — with a `claim`, only while that claim holds it, releasing it — and its new attempt
+    /// count numbers the attempt. Nil, and nothing written, when there is no such delivery (or
+    /// claim).
     private func write(
         _ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, updatesFailingClock: Bool,
-        now: Int, previousAttempts: Int? = nil
-    ) throws -> Int {
-        let previous =
-            try previousAttempts ?? db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int("attempts")
-        let number = (previous ?? 0) + 1
-        let headers = Self.json(headers: record.requestHeaders)
+        claim: String?, now: Int
+    ) throws -> Int? {
+        let succeeded = record.outcome.succeeded
+        let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
+        // A retry for a subscription switched off meanwhile waits as held, not pending.
+        var update = """
+            UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, finished_at = ?,
+                state = CASE WHEN ? = ? AND NOT EXISTS (
+                    SELECT 1 FROM subscriptions s WHERE s.id = ? AND s.active = 1 AND s.disabled_reason IS NULL) THEN ? ELSE ? END
+            """
+        var bindings: [SQLValue] = [
+            succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state), .of(DeliveryState.pending),
+            .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
+        ]
+        if let claim {
+            update += ", claim = NULL, claimed_until = NULL WHERE id = ? AND claim = ?"
+            bindings.append(.text(claim))
+        } else {
+            update += " WHERE id = ?"
+        }
+        guard let number = try db.query(update + " RETURNING attempts", bindings).first?.int("attempts") else { return nil }
         let attemptID = try db.insert(
             """
             INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body,
@@ -205,32 +219,19 @@ public struct DeliveryLog: DeliveryBackend {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers),
+                .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url),
+                .text(Self.json(headers: record.requestHeaders)),
                 .text(record.requestBody),
                 .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
                 .text(record.responseExcerpt),
             ])
-        let succeeded = record.outcome.succeeded
-        let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
-        // A retry for a subscription switched off meanwhile waits as held, not pending.
-        try db.run(
-            """
-            UPDATE deliveries SET attempts = ?, next_attempt_at = ?, finished_at = ?,
-                state = CASE WHEN ? = ? AND NOT EXISTS (
-                    SELECT 1 FROM subscriptions s WHERE s.id = ? AND s.active = 1 AND s.disabled_reason IS NULL) THEN ? ELSE ? END
-            WHERE id = ?
-            """,
-            [
-                .of(number), succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state),
-                .of(DeliveryState.pending), .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
-            ])
         var lastDelivery = "last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ?"
-        var bindings: [SQLValue] = [.of(now), .of(record.outcome), .of(record.statusCode)]
+        var lastBindings: [SQLValue] = [.of(now), .of(record.outcome), .of(record.statusCode)]
         if updatesFailingClock {
             lastDelivery += ", failing_since = CASE WHEN ? = 1 THEN NULL ELSE coalesce(failing_since, ?) END"
-            bindings += [.of(succeeded), .of(now)]
+            lastBindings += [.of(succeeded), .of(now)]
         }
-        try db.run("UPDATE subscriptions SET \(lastDelivery) WHERE id = ?", bindings + [.of(subscriptionID)])
+        try db.run("UPDATE subscriptions SET \(lastDelivery) WHERE id = ?", lastBindings + [.of(subscriptionID)])
         // Last: every recording worker updates these few rows, so on PostgreSQL their row locks
         // are held only from here to the commit.
         try countMetrics(record)
