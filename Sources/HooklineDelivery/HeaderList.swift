@@ -3,14 +3,20 @@ import HooklineCore
 /// Builds the request header lines handed to curl (`CURLOPT_HTTPHEADER`).
 enum HeaderList {
     /// The caller's headers in order, then `Content-Type: application/json` and `User-Agent`
-    /// unless present, then `Expect:` (which stops curl from sending `Expect: 100-continue`).
+    /// unless present, then `Expect:` and `Accept:`, which stop curl from sending its own
+    /// `Expect: 100-continue` and `Accept: */*` (a webhook's answer is not read for its type, and
+    /// every header line costs the receiver time).
     /// Fails for a name that is not an HTTP token or a value containing CR, LF or NUL.
     static func lines(
         for headers: [(name: String, value: String)],
         userAgent: String
     ) -> Result<[String], DeliveryFailure> {
         var lines: [String] = []
-        var present: Set<String> = []
+        lines.reserveCapacity(headers.count + 4)
+        var hasContentType = false
+        var hasUserAgent = false
+        var hasExpect = false
+        var hasAccept = false
         for (name, value) in headers {
             guard isToken(name) else {
                 return .failure(.other("the header name \"\(name)\" is not a valid HTTP header name"))
@@ -18,15 +24,26 @@ enum HeaderList {
             guard !value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
                 return .failure(.other("the value of header \(name) contains a line break or NUL byte"))
             }
-            present.insert(name.lowercased())
+            hasContentType = hasContentType || isNamed(name, "content-type")
+            hasUserAgent = hasUserAgent || isNamed(name, "user-agent")
+            hasExpect = hasExpect || isNamed(name, "expect")
+            hasAccept = hasAccept || isNamed(name, "accept")
             // curl drops "Name:" with nothing after it; "Name;" sends an empty value.
             let trimmed = value.trimmingWhitespace
-            lines.append(trimmed.isEmpty ? "\(name);" : "\(name): \(trimmed)")
+            lines.append(trimmed.isEmpty ? name + ";" : name + ": " + trimmed)
         }
-        if !present.contains("content-type") { lines.append("Content-Type: application/json") }
-        if !present.contains("user-agent") { lines.append("User-Agent: \(userAgent)") }
-        if !present.contains("expect") { lines.append("Expect:") }
+        if !hasContentType { lines.append("Content-Type: application/json") }
+        if !hasUserAgent { lines.append("User-Agent: " + userAgent) }
+        if !hasExpect { lines.append("Expect:") }
+        if !hasAccept { lines.append("Accept:") }
         return .success(lines)
+    }
+
+    /// Whether the header name `name` is `lowercased` (ASCII, case-insensitively).
+    private static func isNamed(_ name: String, _ lowercased: String) -> Bool {
+        name.utf8.elementsEqual(lowercased.utf8) { byte, lower in
+            (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 == lower : byte == lower
+        }
     }
 
     /// RFC 9110 token: visible ASCII except separators.

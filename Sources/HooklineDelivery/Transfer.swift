@@ -14,6 +14,8 @@ final class Transfer {
     private let policy: DeliveryPolicy
     private let url: String
     private let target: TargetURL
+    /// Scheme, host and port: the transfers to one receiver share its connections.
+    let receiver: String
     private let headers: UnsafeMutablePointer<curl_slist>?
     /// A copy of the body, never empty (a null pointer would make curl read stdin).
     private let body: UnsafeMutableBufferPointer<UInt8>
@@ -26,6 +28,7 @@ final class Transfer {
         self.policy = policy
         self.url = request.url
         self.target = target
+        self.receiver = "\(target.scheme)://\(target.host):\(target.port ?? (target.scheme == "https" ? 443 : 80))"
         self.headers = headers
         self.body = .allocate(capacity: max(1, request.body.count))
         _ = self.body.initialize(from: request.body)
@@ -38,15 +41,18 @@ final class Transfer {
         body.deallocate()
     }
 
-    /// Checks `request` against `policy` (scheme, URL shape, header syntax) without touching the
-    /// network; a refused request never gets a handle.
-    static func prepare(_ request: OutgoingRequest, policy: DeliveryPolicy) -> Result<Transfer, DeliveryFailure> {
-        let target: TargetURL
-        switch TargetURL.parse(request.url, allowHTTP: policy.allowHTTP) {
-        case .success(let parsed): target = parsed
-        case .failure(.unsupportedScheme(let scheme)): return .failure(.unsupportedScheme(scheme))
-        case .failure(let problem): return .failure(.invalidURL(problem.message))
+    /// Checks `url` against `policy` (scheme, URL shape) and returns its parts.
+    static func target(of url: String, policy: DeliveryPolicy) -> Result<TargetURL, DeliveryFailure> {
+        switch TargetURL.parse(url, allowHTTP: policy.allowHTTP) {
+        case .success(let parsed): .success(parsed)
+        case .failure(.unsupportedScheme(let scheme)): .failure(.unsupportedScheme(scheme))
+        case .failure(let problem): .failure(.invalidURL(problem.message))
         }
+    }
+
+    /// Checks the headers of `request`, whose URL ``target(of:policy:)`` accepted as `target`,
+    /// without touching the network; a refused request never gets a handle.
+    static func prepare(_ request: OutgoingRequest, target: TargetURL, policy: DeliveryPolicy) -> Result<Transfer, DeliveryFailure> {
         let headerLines: [String]
         switch HeaderList.lines(for: request.headers, userAgent: policy.userAgent) {
         case .success(let lines): headerLines = lines

@@ -101,50 +101,135 @@ public final class Dispatcher {
         Int((config.connectTimeout + config.timeout).rounded(.up)) + 1
     }
 
-    /// The worker's lease on what it claims: the longest attempt plus 30 s for signing and
-    /// recording a batch (every attempt of a batch runs at the same time, so a batch lasts about
-    /// as long as its slowest attempt).
+    /// The worker's lease on what it claims: the longest attempt plus 30 s for signing, waiting
+    /// for a connection (see ``runDue(now:limit:lease:batches:)``) and recording.
     public static func defaultLease(for config: Configuration) -> Int {
         minimumLease(for: config) + 30
     }
 
-    /// Claims up to `limit` due deliveries for `lease` seconds (default ``defaultLease(for:)``),
-    /// attempts them all at the same time (one hanging receiver holds up no other), and records
-    /// each as ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still
-    /// holds it, which also releases it. Deliveries of inactive or disabled subscriptions are
-    /// held instead (neither sent nor dropped). Any number of workers may call this at once: each delivery goes to one
-    /// of them; a worker that dies leaves its claims to expire and be taken by another.
-    /// Returns how many attempts were made.
-    public func runDue(now: Int, limit: Int = 100, lease: Int? = nil) throws -> Int {
+    /// How many attempts run at once to one receiver (scheme, host and port): the kept-alive
+    /// connections a burst of deliveries to it shares, like `curl --parallel`. A delivery that
+    /// has waited ``connectionWait`` for one of them starts on a connection of its own.
+    public static let connectionsPerReceiver = 16
+
+    /// Seconds a delivery waits for one of its receiver's ``connectionsPerReceiver``: a fast
+    /// receiver frees one in milliseconds; a slow or hanging one does not hold the rest back.
+    public static let connectionWait = 0.5
+
+    /// How many ended attempts the worker records together (one transaction on SQLite) while
+    /// others are still being sent; fewer when sending pauses.
+    static let recordingChunk = 32
+
+    /// Claims due deliveries for `lease` seconds (default ``defaultLease(for:)``), up to `batches`
+    /// times and never more than `limit` in flight, attempts them, and records each as
+    /// ``attempt(_:subscription:retry:now:)`` does — only while this worker's claim still holds
+    /// it, which also releases it. Deliveries of inactive or disabled subscriptions are held
+    /// instead (neither sent nor dropped). Any number of workers may call this at once: each
+    /// delivery goes to one of them; a worker that dies leaves its claims to expire and be taken
+    /// by another. Returns how many attempts were made.
+    ///
+    /// Up to `limit` attempts run at once (one hanging receiver holds up no other), to one
+    /// receiver on ``connectionsPerReceiver`` connections unless a delivery has waited
+    /// ``connectionWait`` for one. Only as many are claimed as there are free places, so every
+    /// claimed delivery starts within about that wait; the next ones are claimed as soon as the
+    /// previous ones have all started, and ended attempts are recorded while others are still on
+    /// their way, so the receivers are not left waiting for the database. Should a delivery still
+    /// wait so long that its attempt could outlast the lease, it is released unattempted, due
+    /// again at once: no attempt ever runs past its claim.
+    public func runDue(now: Int, limit: Int = 100, lease: Int? = nil, batches: Int = 1) throws -> Int {
+        let lease = lease ?? Self.defaultLease(for: config)
+        // A delivery may start up to `lease - minimumLease` seconds after its claim (at least 1 s,
+        // for the first ones to start at all): its attempt, never longer than `timeout`, then
+        // ends with the connect timeout and more to spare for recording it under the claim.
+        let round = WorkerRound(
+            client: client,
+            limits: DeliveryClient.Limits(total: limit, perReceiver: Self.connectionsPerReceiver, perReceiverWait: Self.connectionWait),
+            startWithin: max(Double(lease - Self.minimumLease(for: config)), 1))
+        var claimsLeft = max(batches, 1)
+        var claimTime = now
+        var made = 0
+        do {
+            while true {
+                // Claim again once everything claimed has started and a quarter of the places are free.
+                let free = round.limits.total - client.runningCount
+                if claimsLeft > 0, client.waitingCount == 0, free > 0, free * 4 >= round.limits.total {
+                    let more = try claimAndSign(now: claimTime, limit: free, lease: lease, then: round.send)
+                    claimsLeft = more ? claimsLeft - 1 : 0
+                    claimTime = clock()
+                }
+                guard !round.isDone else { break }
+                let progressed = round.awaitProgress()
+                try release(round.takeUnsent())
+                // Record in chunks, and whenever sending is done or pauses.
+                if round.ended.count >= Self.recordingChunk || (!round.ended.isEmpty && (!progressed || !round.isSending)) {
+                    let chunk = round.takeEnded()
+                    try recordAll(chunk, between: round.keepSending)
+                    made += chunk.count
+                }
+            }
+        } catch {
+            // What was not recorded stays claimed until the lease ends and is then sent again
+            // (at least once); what has not started yet is not started any more.
+            client.cancelWaiting()
+            throw error
+        }
+        return made
+    }
+
+    /// Claims up to `limit` due deliveries, signs each and hands it to `then`, reading each
+    /// subscription once; deliveries of inactive or disabled subscriptions are held. Returns
+    /// false when fewer than `limit` were due.
+    private func claimAndSign(now: Int, limit: Int, lease: Int, then send: (ClaimedAttempt) -> Void) throws -> Bool {
         let log = store.deliveries
-        let subscriptions = store.subscriptions
-        let claim = try log.claimDue(now: now, lease: lease ?? Self.defaultLease(for: config), limit: limit)
-        var batch: [(delivery: Delivery, subscription: Subscription, request: OutgoingRequest, now: Int)] = []
+        let claim = try log.claimDue(now: now, lease: lease, limit: limit)
+        var subscriptions: [Int: Subscription?] = [:]
         for delivery in claim.deliveries {
-            guard let subscription = try subscriptions.find(id: delivery.subscriptionID) else { continue }
+            let id = delivery.subscriptionID
+            if subscriptions[id] == nil { subscriptions[id] = try store.subscriptions.find(id: id) }
+            guard let subscription = subscriptions[id] ?? nil else { continue }
             guard subscription.active, subscription.disabledReason == nil else {
                 try log.hold(deliveryID: delivery.id)
                 continue
             }
-            batch.append((delivery, subscription, sign(delivery, subscription: subscription), clock()))
+            let request = sign(delivery, subscription: subscription)
+            send(ClaimedAttempt(delivery: delivery, subscriptionID: id, request: request, claim: claim.token, now: clock()))
         }
-        let outcomes = client.sendAll(batch.map(\.request), maximumConcurrent: max(batch.count, 1))
-        // The whole batch's attempts in one transaction (one commit instead of one per attempt).
-        // Should it fail, none is recorded: the deliveries stay claimed until the lease ends and
-        // are then sent again (at least once). Operator notifications go out after the commit.
+        return claim.deliveries.count >= limit
+    }
+
+    /// Gives back claimed deliveries that did not start in time, for the next round or another worker.
+    private func release(_ unsent: [ClaimedAttempt]) throws {
+        for (claim, attempts) in Dictionary(grouping: unsent, by: \.claim) {
+            try store.deliveries.release(claim: claim, deliveryIDs: attempts.map(\.delivery.id))
+        }
+    }
+
+    /// Records `ended` (one transaction on SQLite: one commit instead of one per attempt), each
+    /// only while its claim holds it. Should it fail, none is recorded: the deliveries stay
+    /// claimed until the lease ends and are then sent again (at least once). Operator
+    /// notifications go out after the commit.
+    ///
+    /// `between` runs after each record: the worker keeps its transfers moving meanwhile (without
+    /// waiting for the network), so the receivers are not left idle for the length of a commit.
+    private func recordAll(_ ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)], between: () -> Void) throws {
         var disabled: [Disabling] = []
         try store.inOneTransaction {
-            for (item, outcome) in zip(batch, outcomes) {
-                // Re-read: an earlier record in this batch may have changed its failing streak, and a
-                // subscription deleted meanwhile took its deliveries with it (nothing to record).
-                guard let subscription = try subscriptions.find(id: item.subscription.id) else { continue }
+            // Each subscription is read here, once, and again after an attempt that may have
+            // changed its failing streak (a failure, or a success that ends one). A subscription
+            // deleted meanwhile took its deliveries with it (nothing to record).
+            var current: [Int: Subscription?] = [:]
+            for (attempt, outcome) in ended {
+                let id = attempt.subscriptionID
+                if current[id] == nil { current[id] = try store.subscriptions.find(id: id) }
+                guard let subscription = current[id] ?? nil else { continue }
                 _ = try record(
-                    outcome, of: item.request, delivery: item.delivery, subscription: subscription, retry: true, claim: claim.token,
-                    now: item.now, disabled: &disabled)
+                    outcome, of: attempt.request, delivery: attempt.delivery, subscription: subscription, retry: true,
+                    claim: attempt.claim, now: attempt.now, disabled: &disabled)
+                if !outcome.succeeded || subscription.failingSince != nil { current.removeValue(forKey: id) }
+                between()
             }
         }
         try notify(disabled)
-        return batch.count
     }
 
     /// The signed request for one attempt of `delivery`: same event id and body, a fresh

@@ -53,7 +53,18 @@ public enum SHA256 {
 
     /// Processes one 64-byte block into the running hash state (FIPS 180-4 §6.2.2).
     private static func compress(_ state: inout [UInt32], _ block: UnsafeBufferPointer<UInt8>) {
-        var schedule = [UInt32](repeating: 0, count: 64)
+        // The message schedule lives on the stack: this runs several times per signature.
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { schedule in
+            roundConstants.withUnsafeBufferPointer { constants in
+                compress(&state, block, schedule: schedule, constants: constants)
+            }
+        }
+    }
+
+    private static func compress(
+        _ state: inout [UInt32], _ block: UnsafeBufferPointer<UInt8>, schedule: UnsafeMutableBufferPointer<UInt32>,
+        constants: UnsafeBufferPointer<UInt32>
+    ) {
         for index in 0..<16 {
             schedule[index] =
                 UInt32(block[index * 4]) << 24 | UInt32(block[index * 4 + 1]) << 16
@@ -78,7 +89,7 @@ public enum SHA256 {
         for index in 0..<64 {
             let bigSigma1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25)
             let choose = (e & f) ^ (~e & g)
-            let temp1 = h &+ bigSigma1 &+ choose &+ roundConstants[index] &+ schedule[index]
+            let temp1 = h &+ bigSigma1 &+ choose &+ constants[index] &+ schedule[index]
             let bigSigma0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let temp2 = bigSigma0 &+ majority

@@ -163,9 +163,12 @@ public struct DeliveryLog: DeliveryBackend {
         now: Int
     ) throws -> Int {
         try db.transaction {
-            try write(
-                record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
-                updatesFailingClock: updatesFailingClock, now: now)
+            guard
+                let attemptID = try write(
+                    record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
+                    updatesFailingClock: updatesFailingClock, claim: nil, now: now)
+            else { throw StoreError("delivery \(deliveryID) no longer exists; its attempt was not recorded") }
+            return attemptID
         }
     }
 
@@ -176,22 +179,39 @@ public struct DeliveryLog: DeliveryBackend {
         _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
     ) throws -> Int? {
         try db.transaction(.rowLocks) {
-            let released = try db.run(
-                "UPDATE deliveries SET claim = NULL, claimed_until = NULL WHERE id = ? AND claim = ?", [.of(deliveryID), .text(claim)])
-            guard released == 1 else { return nil }
-            return try write(
+            try write(
                 record, deliveryID: deliveryID, subscriptionID: subscriptionID, nextAttemptAt: nextAttemptAt, giveUp: giveUp,
-                updatesFailingClock: true, now: now)
+                updatesFailingClock: true, claim: claim, now: now)
         }
     }
 
-    /// The body of both `record`s; runs inside the caller's transaction.
+    /// The body of both `record`s; runs inside the caller's transaction. The delivery is updated
+    /// first — with a `claim`, only while that claim holds it, releasing it — and its new attempt
+    /// count numbers the attempt. Nil, and nothing written, when there is no such delivery (or
+    /// claim).
     private func write(
         _ record: AttemptRecord, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, updatesFailingClock: Bool,
-        now: Int
-    ) throws -> Int {
-        let number = (try db.query("SELECT attempts FROM deliveries WHERE id = ?", [.of(deliveryID)]).first?.int("attempts") ?? 0) + 1
-        let headers = JSONValue.array(record.requestHeaders.map { .array([.string($0.name), .string($0.value)]) }).serialized()
+        claim: String?, now: Int
+    ) throws -> Int? {
+        let succeeded = record.outcome.succeeded
+        let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
+        // A retry for a subscription switched off meanwhile waits as held, not pending.
+        var update = """
+            UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?, finished_at = ?,
+                state = CASE WHEN ? = ? AND NOT EXISTS (
+                    SELECT 1 FROM subscriptions s WHERE s.id = ? AND s.active = 1 AND s.disabled_reason IS NULL) THEN ? ELSE ? END
+            """
+        var bindings: [SQLValue] = [
+            succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state), .of(DeliveryState.pending),
+            .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
+        ]
+        if let claim {
+            update += ", claim = NULL, claimed_until = NULL WHERE id = ? AND claim = ?"
+            bindings.append(.text(claim))
+        } else {
+            update += " WHERE id = ?"
+        }
+        guard let number = try db.query(update + " RETURNING attempts", bindings).first?.int("attempts") else { return nil }
         let attemptID = try db.insert(
             """
             INSERT INTO delivery_attempts (delivery_id, subscription_id, attempt, at, url, request_headers, request_body,
@@ -199,37 +219,39 @@ public struct DeliveryLog: DeliveryBackend {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url), .text(headers),
+                .of(deliveryID), .of(subscriptionID), .of(number), .of(now), .text(record.url),
+                .text(Self.json(headers: record.requestHeaders)),
                 .text(record.requestBody),
                 .of(record.statusCode), .double(record.latencyMilliseconds), .of(record.outcome), .text(record.message),
                 .text(record.responseExcerpt),
             ])
-        let succeeded = record.outcome.succeeded
-        let state: DeliveryState = succeeded ? .succeeded : (giveUp || nextAttemptAt == nil ? .failed : .pending)
-        // A retry for a subscription switched off meanwhile waits as held, not pending.
-        try db.run(
-            """
-            UPDATE deliveries SET attempts = ?, next_attempt_at = ?, finished_at = ?,
-                state = CASE WHEN ? = ? AND NOT EXISTS (
-                    SELECT 1 FROM subscriptions s WHERE s.id = ? AND s.active = 1 AND s.disabled_reason IS NULL) THEN ? ELSE ? END
-            WHERE id = ?
-            """,
-            [
-                .of(number), succeeded ? .null : .of(nextAttemptAt), state == .pending ? .null : .of(now), .of(state),
-                .of(DeliveryState.pending), .of(subscriptionID), .of(DeliveryState.held), .of(state), .of(deliveryID),
-            ])
-        try db.run(
-            "UPDATE subscriptions SET last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ? WHERE id = ?",
-            [.of(now), .of(record.outcome), .of(record.statusCode), .of(subscriptionID)])
+        var lastDelivery = "last_delivery_at = ?, last_delivery_outcome = ?, last_delivery_status = ?"
+        var lastBindings: [SQLValue] = [.of(now), .of(record.outcome), .of(record.statusCode)]
         if updatesFailingClock {
-            try db.run(
-                "UPDATE subscriptions SET failing_since = CASE WHEN ? = 1 THEN NULL ELSE coalesce(failing_since, ?) END WHERE id = ?",
-                [.of(succeeded), .of(now), .of(subscriptionID)])
+            lastDelivery += ", failing_since = CASE WHEN ? = 1 THEN NULL ELSE coalesce(failing_since, ?) END"
+            lastBindings += [.of(succeeded), .of(now)]
         }
+        try db.run("UPDATE subscriptions SET \(lastDelivery) WHERE id = ?", lastBindings + [.of(subscriptionID)])
         // Last: every recording worker updates these few rows, so on PostgreSQL their row locks
         // are held only from here to the commit.
         try countMetrics(record)
         return attemptID
+    }
+
+    /// `[["name","value"], …]`, the stored form of an attempt's request headers (what
+    /// ``attempt(from:)`` reads back), written directly: one runs for every attempt.
+    static func json(headers: [(name: String, value: String)]) -> String {
+        var json = "["
+        json.reserveCapacity(headers.reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 8 })
+        for (index, header) in headers.enumerated() {
+            json += index == 0 ? "[" : ",["
+            JSONValue.appendQuoted(header.name, to: &json)
+            json += ","
+            JSONValue.appendQuoted(header.value, to: &json)
+            json += "]"
+        }
+        json += "]"
+        return json
     }
 
     static let deliveryColumns = "id, subscription_id, event_id, event_type, body, is_test, state, attempts, next_attempt_at, created_at"
@@ -267,14 +289,17 @@ public struct DeliveryLog: DeliveryBackend {
     /// Counts one attempt in `delivery_metrics` (outcome, duration bucket, sum), inside the
     /// caller's transaction, so reading the metrics never scans the attempts.
     private func countMetrics(_ record: AttemptRecord) throws {
-        let upsert = """
-            INSERT INTO delivery_metrics (name, label, value) VALUES (?, ?, ?)
-            ON CONFLICT (name, label) DO UPDATE SET value = delivery_metrics.value + excluded.value
-            """
-        try db.run(upsert, [.text(Metrics.outcomeCounter), .of(record.outcome), .double(1)])
+        // One statement for the three rows (their keys differ, as PostgreSQL requires).
         try db.run(
-            upsert, [.text(Metrics.durationBucket), .text(Metrics.bucketLabel(milliseconds: record.latencyMilliseconds)), .double(1)])
-        try db.run(upsert, [.text(Metrics.durationSum), .text(""), .double(max(record.latencyMilliseconds, 0) / 1000)])
+            """
+            INSERT INTO delivery_metrics (name, label, value) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)
+            ON CONFLICT (name, label) DO UPDATE SET value = delivery_metrics.value + excluded.value
+            """,
+            [
+                .text(Metrics.outcomeCounter), .of(record.outcome), .double(1),
+                .text(Metrics.durationBucket), .text(Metrics.bucketLabel(milliseconds: record.latencyMilliseconds)), .double(1),
+                .text(Metrics.durationSum), .text(""), .double(max(record.latencyMilliseconds, 0) / 1000),
+            ])
     }
 
     /// Holds a claimed delivery whose subscription is inactive or disabled, releasing the claim.
@@ -282,6 +307,16 @@ public struct DeliveryLog: DeliveryBackend {
         try db.run(
             "UPDATE deliveries SET state = ?, next_attempt_at = NULL, claim = NULL, claimed_until = NULL WHERE id = ? AND state = ?",
             [.of(DeliveryState.held), .of(deliveryID), .of(DeliveryState.pending)])
+    }
+
+    /// Gives claimed deliveries back unattempted, while `claim` still holds them.
+    public func release(claim: String, deliveryIDs: [Int]) throws {
+        guard !deliveryIDs.isEmpty else { return }
+        try db.run(
+            """
+            UPDATE deliveries SET claim = NULL, claimed_until = NULL
+            WHERE claim = ? AND id IN (SELECT j.value FROM \(db.dialect.integerTable("j")))
+            """, [.text(claim), db.dialect.integers(deliveryIDs)])
     }
 
     /// Holds every pending delivery of `subscriptionID`; runs inside the caller's transaction

@@ -50,7 +50,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n): out += n
-        case .string(let s): out += Self.quoted(s)
+        case .string(let s): Self.appendQuoted(s, to: &out)
         case .array(let items):
             if items.isEmpty {
                 out += "[]"
@@ -71,7 +71,9 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += "{"
             for (i, (key, value)) in members.enumerated() {
                 if i > 0 { out += "," }
-                out += newline + Self.quoted(key) + (pretty ? ": " : ":")
+                out += newline
+                Self.appendQuoted(key, to: &out)
+                out += pretty ? ": " : ":"
                 value.write(into: &out, pretty: pretty, indent: indent + 1)
             }
             out += closing + "}"
@@ -80,7 +82,22 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     /// A JSON string literal with the required escapes.
     public static func quoted(_ text: String) -> String {
-        var out = "\""
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends `text` to `out` as a JSON string literal with the required escapes.
+    static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
+        // Most text (names, URLs, header values) needs no escape at all.
+        let needsEscape = { (byte: UInt8) in byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+        guard text.utf8.withContiguousStorageIfAvailable({ $0.contains(where: needsEscape) }) ?? text.utf8.contains(where: needsEscape)
+        else {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -94,7 +111,7 @@ public indirect enum JSONValue: Sendable, Equatable {
             default: out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     /// Parses JSON text; the error says where it went wrong.

@@ -140,6 +140,9 @@ public protocol DeliveryBackend {
     func record(
         _ record: AttemptRecord, claim: String, deliveryID: Int, subscriptionID: Int, nextAttemptAt: Int?, giveUp: Bool, now: Int
     ) throws -> Int?
+    /// Gives claimed deliveries back without an attempt (the worker could not start them in
+    /// time), only those `claim` still holds; they are due again at once, for any worker.
+    func release(claim: String, deliveryIDs: [Int]) throws
     /// Marks a pending delivery ``DeliveryState/held`` (its subscription is inactive or disabled)
     /// and releases any claim on it: the worker neither sends nor drops it.
     func hold(deliveryID: Int) throws

@@ -70,8 +70,10 @@ extension Commands {
 
     /// `hookline deliver [--once] [--lease SECONDS] [--batch N]`: the worker. Any number may run
     /// at once (DESIGN §10): each batch is claimed for `--lease` seconds (default: connect timeout
-    /// + timeout + 31 s; never shorter than one attempt) so no other worker sends it. `--once`
-    /// attempts everything due now and exits. Without it a failing round (say, the database is
+    /// + timeout + 31 s; never shorter than one attempt) so no other worker sends it. A round
+    /// claims up to 10 batches of `--batch` (default 100), each as soon as the previous one is
+    /// on its way, and sends up to `--batch` at once. `--once` attempts everything due now and
+    /// exits. Without it a failing round (say, the database is
     /// busy for longer than its timeout) is reported and retried; its claims expire on their own.
     /// After each round the worker deletes what `delivery_retention` lets go (in small batches)
     /// and tells the operator about failing subscriptions (DESIGN §9).
@@ -113,7 +115,7 @@ extension Commands {
         while true {
             let count: Int
             do {
-                count = try dispatcher.runDue(now: Timestamp.now(), limit: batch, lease: lease)
+                count = try dispatcher.runDue(now: Timestamp.now(), limit: batch, lease: lease, batches: 10)
                 try dispatcher.maintain(now: Timestamp.now())
             } catch {
                 if once { throw error }

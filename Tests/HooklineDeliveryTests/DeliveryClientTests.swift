@@ -58,6 +58,7 @@ struct DeliveryClientTests {
         #expect(received.header("User-Agent") == "Hookline/test")
         #expect(received.header("Content-Length") == String(body.count))
         #expect(received.header("Expect") == nil)
+        #expect(received.header("Accept") == nil, "curl's Accept: */* is not sent")
         #expect(received.headers.filter { $0.name.lowercased() == "content-type" }.count == 1)
         #expect(try #require(received.headerIndex("X-Webhook-Id")) < #require(received.headerIndex("Content-Type")))
     }
@@ -253,6 +254,86 @@ struct DeliveryClientTests {
         #expect(client.sendAll(three).allSatisfy { $0.succeeded })
         #expect(receiver.requests().count == 9)
         #expect(receiver.connectionCount() == 3)
+    }
+
+    // MARK: queued transfers (enqueue, advance)
+
+    /// Moves `client` on until every ticket in `tickets` has completed; the completions by ticket.
+    private func complete(_ tickets: [Int], on client: DeliveryClient, limits: DeliveryClient.Limits) -> [Int: DeliveryOutcome?] {
+        var completions: [Int: DeliveryOutcome?] = [:]
+        while !tickets.allSatisfy({ completions[$0] != nil }) {
+            for completion in client.advance(limits: limits, waitMilliseconds: 1000) {
+                completions[completion.ticket] = completion.outcome
+            }
+        }
+        return completions
+    }
+
+    @Test func oneReceiverGetsNoMoreConnectionsThanItsLimitWhileOthersGoOn() throws {
+        let busy = try ReceiverProcess()
+        defer { busy.stop() }
+        let other = try ReceiverProcess()
+        defer { other.stop() }
+        let client = DeliveryClient(policy: loopbackPolicy)
+        let tickets =
+            (1...8).map { client.enqueue(OutgoingRequest(url: busy.url("/ok/\($0)"), body: body)) }
+            + [client.enqueue(OutgoingRequest(url: other.url("/ok"), body: body))]
+        let completions = complete(tickets, on: client, limits: DeliveryClient.Limits(total: 10, perReceiver: 2))
+        #expect(tickets.allSatisfy { completions[$0]??.succeeded == true })
+        #expect(busy.requests().count == 8)
+        #expect(busy.connectionCount() == 2, "eight requests over two kept-alive connections")
+        #expect(other.requests().count == 1)
+        #expect(client.pendingCount == 0)
+    }
+
+    @Test func aQueuedTransferThatCannotStartInTimeEndsUnsent() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        var policy = loopbackPolicy
+        policy.totalTimeout = 1.5
+        let client = DeliveryClient(policy: policy)
+        let hanging = client.enqueue(OutgoingRequest(url: receiver.url("/hang"), body: body))
+        let late = client.enqueue(OutgoingRequest(url: receiver.url("/ok/late"), body: body), startWithin: 0.5)
+        let refused = client.enqueue(OutgoingRequest(url: "ftp://example.com/x", body: body), startWithin: 0)
+        let completions = complete([hanging, late, refused], on: client, limits: DeliveryClient.Limits(total: 10, perReceiver: 1))
+        #expect(completions[hanging]??.failure == .timeout(seconds: 1.5))
+        #expect(completions[late].map { $0 == nil } == true, "not started: the one connection was busy past its start window")
+        #expect(completions[refused]??.failure == .unsupportedScheme("ftp"), "refused before any queueing")
+        #expect(receiver.requests().map(\.path) == ["/hang"])
+    }
+
+    @Test func aTransferThatWaitedLongEnoughForItsReceiverStartsOnAConnectionOfItsOwn() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        var policy = loopbackPolicy
+        policy.totalTimeout = 2
+        let client = DeliveryClient(policy: policy)
+        let hanging = client.enqueue(OutgoingRequest(url: receiver.url("/hang"), body: body))
+        let next = client.enqueue(OutgoingRequest(url: receiver.url("/ok/next"), body: body))
+        let started = Date()
+        var ended: [Int: TimeInterval] = [:]
+        while ended.count < 2 {
+            for completion in client.advance(
+                limits: DeliveryClient.Limits(total: 10, perReceiver: 1, perReceiverWait: 0.3), waitMilliseconds: 1000)
+            {
+                ended[completion.ticket] = Date().timeIntervalSince(started)
+            }
+        }
+        let nextEnded = try #require(ended[next])
+        #expect(nextEnded >= 0.3 && nextEnded < 1.5, "after its wait, not after the hanging one's timeout")
+        #expect(try #require(ended[hanging]) >= 1.9)
+        #expect(receiver.connectionCount() == 2)
+    }
+
+    @Test func sendAllLeavesEarlierQueuedTransfersForTheNextAdvance() throws {
+        let receiver = try ReceiverProcess()
+        defer { receiver.stop() }
+        let client = DeliveryClient(policy: loopbackPolicy)
+        let queued = client.enqueue(OutgoingRequest(url: receiver.url("/ok/queued"), body: body))
+        #expect(client.send(OutgoingRequest(url: receiver.url("/nocontent"), body: body)).statusCode == 204)
+        let completions = complete([queued], on: client, limits: DeliveryClient.Limits(total: 1, perReceiver: 1))
+        #expect(completions[queued]??.statusCode == 200)
+        #expect(client.pendingCount == 0)
     }
 
     @Test func sendAllChecksTheAddressOfEveryTransfer() throws {

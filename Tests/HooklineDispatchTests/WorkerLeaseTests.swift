@@ -121,6 +121,51 @@ struct WorkerLeaseTests {
         #expect(received(fixture).values.reduce(0, +) == 1)
     }
 
+    @Test("One call claims batch after batch, each delivery sent once")
+    func severalBatches() throws {
+        let fixture = try DispatchFixture()
+        let (id, deliveries) = try emit(fixture, count: 50)
+        // Ten first, then more as places free up (at least a quarter of them at a time).
+        let first = try fixture.dispatcher.runDue(now: fixture.now, limit: 10, batches: 2)
+        #expect(first > 10 && first <= 20)
+        var total = first
+        while true {
+            let made = try fixture.dispatcher.runDue(now: fixture.now, limit: 10, batches: 10)
+            if made == 0 { break }
+            total += made
+        }
+        #expect(total == 50)
+        let counts = received(fixture)
+        #expect(counts.count == 50 && counts.values.allSatisfy { $0 == 1 })
+        #expect(try succeededOnce(fixture, deliveries) == 50)
+        #expect(try recordedAttempts(fixture, id) == 50)
+    }
+
+    @Test("A burst to one receiver shares its connections; a hanging receiver still gets every delivery at once after a short wait")
+    func connectionsPerReceiver() throws {
+        let fixture = try DispatchFixture()
+        let fast = try fixture.subscribe("/ok")
+        for _ in 0..<40 { try fixture.emit(to: fast) }
+        #expect(try fixture.dispatcher.runDue(now: fixture.now, limit: 100) == 40)
+        #expect(fixture.receiver.connectionCount() <= Dispatcher.connectionsPerReceiver)
+
+        let slow = try DispatchFixture()
+        slow.settings = {
+            $0.connectTimeout = 0.5
+            $0.timeout = 1.5
+        }
+        let hanging = try slow.subscribe("/hang")
+        for _ in 0..<20 { try slow.emit(to: hanging) }
+        let started = Date()
+        #expect(try slow.dispatcher.runDue(now: slow.now, limit: 100) == 20)
+        // 16 at once, the other 4 after waiting `connectionWait` for a connection, not for the
+        // hanging ones to time out.
+        #expect(Date().timeIntervalSince(started) < 1.5 + Dispatcher.connectionWait + 0.9)
+        #expect(slow.receiver.requests().count == 20)
+        #expect(slow.receiver.connectionCount() == 20)
+        #expect(try recordedAttempts(slow, hanging) == 20)
+    }
+
     @Test("The default lease outlasts the longest attempt")
     func leaseLength() {
         var config = Configuration()

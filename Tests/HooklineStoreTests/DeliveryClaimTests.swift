@@ -151,6 +151,23 @@ import Testing
         #expect(try fixture.scalar("SELECT failing_since FROM subscriptions") == fixture.now + 15)
     }
 
+    @Test func releasingGivesBackOnlyWhatTheClaimStillHolds() throws {
+        let fixture = try F()
+        try emit(fixture, count: 3)
+        let log = fixture.deliveries
+        let claim = try log.claimDue(now: fixture.now, lease: 60, limit: 3)
+        let ids = claim.deliveries.map(\.id)
+        try log.release(claim: "someone-else", deliveryIDs: ids)
+        #expect(try log.claimDue(now: fixture.now, lease: 60, limit: 3).deliveries.isEmpty)
+        try log.release(claim: claim.token, deliveryIDs: Array(ids.prefix(2)))
+        // Due again at once, unattempted, for any worker; the third stays claimed.
+        let again = try log.claimDue(now: fixture.now, lease: 60, limit: 3)
+        #expect(again.deliveries.map(\.id) == Array(ids.prefix(2)))
+        #expect(again.deliveries.allSatisfy { $0.attempts == 0 && $0.state == .pending })
+        #expect(try fixture.scalar("SELECT count(*) FROM delivery_attempts") == 0)
+        try log.release(claim: claim.token, deliveryIDs: [])
+    }
+
     @Test func holdingReleasesTheClaim() throws {
         let fixture = try F()
         try emit(fixture, count: 1)
