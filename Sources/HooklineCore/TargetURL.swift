@@ -20,6 +20,12 @@ public struct TargetURL: Sendable, Equatable {
         self.port = port
     }
 
+    /// Scheme, host and port with the scheme's default filled in (`https://hooks.example.com:443`):
+    /// what one receiver's requests have in common.
+    public var origin: String {
+        "\(scheme)://\(host):\(port ?? (scheme == "https" ? 443 : 80))"
+    }
+
     /// Why a URL cannot be a target, each with the sentence shown next to the form field and in
     /// the delivery log.
     public enum Problem: Error, Sendable, Equatable {

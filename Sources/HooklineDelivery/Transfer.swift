@@ -28,7 +28,7 @@ final class Transfer {
         self.policy = policy
         self.url = request.url
         self.target = target
-        self.receiver = "\(target.scheme)://\(target.host):\(target.port ?? (target.scheme == "https" ? 443 : 80))"
+        self.receiver = target.origin
         self.headers = headers
         self.body = .allocate(capacity: max(1, request.body.count))
         _ = self.body.initialize(from: request.body)

@@ -1,10 +1,6 @@
 import HooklineDelivery
 import HooklineStore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A claimed delivery on its way: signed, being sent, then recorded under its claim.
 struct ClaimedAttempt {
     let delivery: Delivery
@@ -26,7 +22,7 @@ final class WorkerRound {
     private var sending: [Int: ClaimedAttempt] = [:]
     private(set) var ended: [(attempt: ClaimedAttempt, outcome: DeliveryOutcome)] = []
     private var unsent: [ClaimedAttempt] = []
-    /// When ``keepSending()`` last moved the transfers on (monotonic seconds).
+    /// When ``keepSending()`` last moved the transfers on (``MonotonicClock`` milliseconds).
     private var lastMoved = 0.0
 
     init(client: DeliveryClient, limits: DeliveryClient.Limits, startWithin: Double) {
@@ -51,11 +47,9 @@ final class WorkerRound {
     /// a receiver to always have its next request — so the worker's own steps (signing,
     /// recording) leave no gaps in sending.
     func keepSending() {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let seconds = Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
-        guard seconds - lastMoved >= 0.000_2 else { return }
-        lastMoved = seconds
+        let now = MonotonicClock.nowMilliseconds()
+        guard now - lastMoved >= 0.2 else { return }
+        lastMoved = now
         collect(client.advance(limits: limits, waitMilliseconds: 0))
     }
 

@@ -22,22 +22,15 @@ struct TemplatePath: Sendable {
 
     /// Parses `.`, `@index`…, or `key(.key)*` where keys use ASCII letters, digits, `_` and `-`.
     init?(_ source: String) {
-        self.source = source
         if source == "." {
-            kind = .current
-            return
-        }
-        if source.hasPrefix("@") {
+            (kind, self.source) = (.current, source)
+        } else if source.hasPrefix("@") {
             guard let variable = LoopVariable(rawValue: source) else { return nil }
-            kind = .loopVariable(variable)
-            return
+            (kind, self.source) = (.loopVariable(variable), source)
+        } else {
+            guard let path = TemplatePath(keyPath: ArraySlice(source.utf8)) else { return nil }
+            self = path
         }
-        var keys: [String] = []
-        for segment in source.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
-            guard !segment.isEmpty, segment.allSatisfy(Self.isKeyByte) else { return nil }
-            keys.append(String(Substring(segment)))
-        }
-        kind = .keys(keys)
     }
 
     /// Parses `key(.key)*` from UTF-8 bytes, or nil when they are anything else.
